@@ -1,0 +1,5 @@
+//! One file per command, each with a `run` that returns the exit code.
+
+pub mod completions;
+pub mod new;
+pub mod templates;

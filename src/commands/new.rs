@@ -1,0 +1,161 @@
+//! `nixscaffold new`: a repository in the recommended shape, written whole or not at all.
+
+use std::path::{Path, PathBuf};
+
+use crate::answers::{Answers, AnswersFile};
+use crate::cli::NewArgs;
+use crate::error::{exit, Error, Result};
+use crate::generate::plan_new;
+use crate::render::Renderer;
+use crate::{git, prompt, write};
+
+pub fn run(args: &NewArgs) -> Result<i32> {
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let dir_name = directory_name(&dir)?;
+    check_target(&dir)?;
+
+    let mut file = match &args.config {
+        Some(path) => AnswersFile::read(path)?,
+        None => AnswersFile::default(),
+    };
+    file = file.overlay(flags_as_answers(args));
+    if !args.yes && prompt::can_ask() {
+        prompt::ask_missing(&mut file, &dir_name)?;
+    }
+    let answers = file
+        .resolve(&dir_name)
+        .map_err(|message| match &args.config {
+            Some(path) => Error::usage(format!("{message} (from the flags or {})", path.display())),
+            None => Error::usage(message),
+        })?;
+
+    let renderer = Renderer::new(args.template.as_deref())?;
+    let files = plan_new(&answers, &renderer)?;
+
+    if args.dry_run {
+        println!("Would create {} with {} files:", dir.display(), files.len());
+        for file in &files {
+            println!("  {}", file.path);
+        }
+        println!("(dry run: nothing was written)");
+        return Ok(exit::OK);
+    }
+
+    let written = write::write_all(&dir, &files)?;
+    println!("Created {} ({} files):", dir.display(), written.len());
+    for file in &files {
+        println!("  {}", file.path);
+    }
+    if !args.no_git {
+        report_git(&dir, &written);
+    }
+    print_next_steps(&dir, &answers);
+    Ok(exit::OK)
+}
+
+/// The directory's own name, for the default repository name, even for `.`.
+fn directory_name(dir: &Path) -> Result<String> {
+    let absolute = std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
+    let name = absolute
+        .components()
+        .next_back()
+        .and_then(|c| match c {
+            std::path::Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "nix-config".into());
+    Ok(name)
+}
+
+/// A new directory, or an empty one (a lone `.git` is allowed: a freshly cloned empty repository).
+fn check_target(dir: &Path) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io("inspect", dir, e)),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(Error::usage(format!(
+            "{} is a symbolic link; give the real directory instead",
+            dir.display()
+        )));
+    }
+    if !meta.is_dir() {
+        return Err(Error::usage(format!(
+            "{} exists and is not a directory",
+            dir.display()
+        )));
+    }
+    let mut entries: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io("read directory", dir, e))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name != ".git")
+        .collect();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    entries.sort();
+    let shown: Vec<&str> = entries.iter().take(3).map(String::as_str).collect();
+    Err(Error::usage(format!(
+        "{} is not empty (it has {}{}); nixscaffold new only writes into a new or empty directory. \
+         To grow an existing repository use `nixscaffold add-*`; to audit it, `nixscaffold check`",
+        dir.display(),
+        shown.join(", "),
+        if entries.len() > 3 { ", …" } else { "" }
+    )))
+}
+
+fn flags_as_answers(args: &NewArgs) -> AnswersFile {
+    let some_vec = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
+    AnswersFile {
+        version: None,
+        name: args.name.clone(),
+        description: args.description.clone(),
+        platforms: (!args.platforms.is_empty()).then(|| args.platforms.clone()),
+        systems: some_vec(&args.systems),
+        hosts: some_vec(&args.hosts),
+        users: some_vec(&args.users),
+        caches: some_vec(&args.caches),
+        overlays: (!args.overlays.is_empty()).then(|| args.overlays.clone()),
+        namespace: args.namespace.clone(),
+    }
+}
+
+/// Flakes see only tracked files: make the directory a repository, or add to the one it is in.
+fn report_git(dir: &Path, written: &[PathBuf]) {
+    let outcome = match git::work_tree(dir) {
+        Some(top) => git::add(dir, written, true)
+            .map(|()| format!("Added the files to the git index of {} (git add --intent-to-add): a flake sees only tracked files.", top.display())),
+        None => git::init(dir)
+            .and_then(|()| git::add(dir, written, false))
+            .map(|()| "Initialized a git repository and staged the files: a flake sees only tracked files.".to_string()),
+    };
+    match outcome {
+        Ok(message) => println!("{message}"),
+        Err(why) => eprintln!(
+            "warning: {why}\n         The files are written, but a flake sees only files git tracks: run `git init && git add .` in {}.",
+            dir.display()
+        ),
+    }
+}
+
+fn print_next_steps(dir: &Path, answers: &Answers) {
+    println!("\nNext steps:");
+    println!("  cd {}", dir.display());
+    println!("  nix flake show            # the outputs");
+    for host in &answers.hosts {
+        let command = match host.platform {
+            crate::answers::Platform::Darwin => "darwin-rebuild",
+            _ => "nixos-rebuild",
+        };
+        println!("  {command} switch --flake .#{}", host.name);
+    }
+    for user in &answers.users {
+        println!("  home-manager switch --flake .#{user}");
+    }
+    println!(
+        "  nixscaffold add-module {}/NAME   # grow it",
+        answers.platforms[0]
+    );
+}

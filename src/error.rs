@@ -1,0 +1,70 @@
+//! One error type for the whole tool. Each variant knows its exit code, so `main` never has to guess.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Exit codes, documented in `--help` and the README.
+pub mod exit {
+    /// Success: the work is done, or `check` found nothing.
+    pub const OK: i32 = 0;
+    /// `check` found drift or findings.
+    pub const FINDINGS: i32 = 1;
+    /// A usage mistake or an I/O error: nothing was changed.
+    pub const ERROR: i32 = 2;
+}
+
+#[derive(Debug)]
+pub enum Error {
+    /// The user asked for something that cannot be done as asked; the message says what to do.
+    Usage(String),
+    /// Reading or writing a file failed.
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        source: std::io::Error,
+    },
+    /// A configuration file that does not parse or has the wrong shape.
+    Config { path: PathBuf, message: String },
+    /// A bug or a broken template: says so plainly instead of panicking.
+    Internal(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage(message.into())
+    }
+
+    pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            action,
+            source,
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        exit::ERROR
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(message) => write!(f, "{message}"),
+            Error::Io {
+                path,
+                action,
+                source,
+            } => write!(f, "cannot {action} {}: {source}", path.display()),
+            Error::Config { path, message } => write!(f, "{}: {message}", path.display()),
+            Error::Internal(message) => write!(
+                f,
+                "internal error: {message} (this is a bug in nixscaffold; please report it)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,48 @@
+//! nixscaffold: create, grow and audit Nix flake repositories in the recommended flake-parts shape.
+
+pub mod answers;
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod generate;
+pub mod git;
+pub mod layout;
+pub mod names;
+pub mod presets;
+pub mod prompt;
+pub mod render;
+pub mod write;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::error::exit;
+
+/// Runs the command line and returns the process's exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::New(args) => commands::new::run(&args),
+        Command::Completions { shell } => commands::completions::run(shell),
+        Command::Templates => commands::templates::run(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}

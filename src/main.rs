@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(nixscaffold::run(std::env::args_os()));
+}

@@ -1,0 +1,111 @@
+//! Templates: embedded from `templates/` at build time, overridable file by file from a folder the
+//! user names with `--template`, rendered with handlebars in strict mode (a missing variable is an
+//! error, never an empty string). Rendered `.nix` files are put in the official Nix style.
+
+use std::path::{Path, PathBuf};
+
+use handlebars::Handlebars;
+use include_dir::{include_dir, Dir};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+pub struct Renderer {
+    engine: Handlebars<'static>,
+    override_dir: Option<PathBuf>,
+}
+
+impl Renderer {
+    /// A renderer over the built-in templates, with `override_dir`'s files taking their place.
+    pub fn new(override_dir: Option<&Path>) -> Result<Renderer> {
+        if let Some(dir) = override_dir {
+            if !dir.is_dir() {
+                return Err(Error::usage(format!(
+                    "--template {}: not a directory; point it at a copy of the templates folder",
+                    dir.display()
+                )));
+            }
+        }
+        let mut engine = Handlebars::new();
+        engine.set_strict_mode(true);
+        engine.register_escape_fn(handlebars::no_escape);
+        Ok(Renderer {
+            engine,
+            override_dir: override_dir.map(Path::to_path_buf),
+        })
+    }
+
+    /// The source of a template: the override folder's file when there is one, else the built-in.
+    fn source(&self, name: &str) -> Result<(String, String)> {
+        if let Some(dir) = &self.override_dir {
+            let path = dir.join(name);
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| Error::io("read template", &path, e))?;
+                return Ok((text, path.display().to_string()));
+            }
+        }
+        let file = TEMPLATES
+            .get_file(name)
+            .ok_or_else(|| Error::Internal(format!("no built-in template `{name}`")))?;
+        let text = file
+            .contents_utf8()
+            .ok_or_else(|| Error::Internal(format!("built-in template `{name}` is not UTF-8")))?;
+        Ok((text.to_string(), format!("built-in template {name}")))
+    }
+
+    /// Renders template `name` with `context`; `.nix` output is formatted in the official style.
+    pub fn render(&self, name: &str, context: &Value) -> Result<String> {
+        let (source, origin) = self.source(name)?;
+        let rendered = self
+            .engine
+            .render_template(&source, context)
+            .map_err(|e| template_error(&origin, &e.to_string(), self.override_dir.is_some()))?;
+        if name.ends_with(".nix") {
+            nixfmt_rs::format(&rendered).map_err(|e| {
+                template_error(
+                    &origin,
+                    &format!("it renders Nix that does not parse: {e:?}"),
+                    self.override_dir.is_some(),
+                )
+            })
+        } else {
+            Ok(rendered)
+        }
+    }
+
+    /// Renders a path template such as `hosts/nixos/{{host.name}}/default.nix`.
+    pub fn render_path(&self, path: &str, context: &Value) -> Result<String> {
+        self.engine
+            .render_template(path, context)
+            .map_err(|e| Error::Internal(format!("path template `{path}`: {e}")))
+    }
+}
+
+fn template_error(origin: &str, message: &str, user_templates: bool) -> Error {
+    if user_templates && !origin.starts_with("built-in") {
+        Error::usage(format!(
+            "{origin}: {message}; fix the template or remove it to use the built-in one"
+        ))
+    } else {
+        Error::Internal(format!("{origin}: {message}"))
+    }
+}
+
+/// The names of every built-in template, for `--template` users who want a copy to start from.
+pub fn builtin_template_names() -> Vec<String> {
+    fn walk(dir: &Dir<'_>, out: &mut Vec<String>) {
+        for file in dir.files() {
+            out.push(file.path().to_string_lossy().into_owned());
+        }
+        for sub in dir.dirs() {
+            walk(sub, out);
+        }
+    }
+    let mut names = Vec::new();
+    walk(&TEMPLATES, &mut names);
+    names.sort();
+    names
+}

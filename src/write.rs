@@ -1,0 +1,156 @@
+//! Writing files safely: never over an existing file, never through a symbolic link, each file
+//! whole or not at all (temp file, then a no-clobber rename), and on any failure everything this run
+//! created is removed again, so the user's tree is as it was.
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::generate::PlannedFile;
+
+/// A set of files written into `root`, undone on failure.
+pub struct Transaction {
+    root: PathBuf,
+    created_files: Vec<PathBuf>,
+    created_dirs: Vec<PathBuf>,
+    committed: bool,
+}
+
+impl Transaction {
+    pub fn new(root: &Path) -> Transaction {
+        Transaction {
+            root: root.to_path_buf(),
+            created_files: Vec::new(),
+            created_dirs: Vec::new(),
+            committed: false,
+        }
+    }
+
+    /// Creates `root` itself when it is missing, and remembers to remove it on failure.
+    pub fn create_root(&mut self) -> Result<()> {
+        let mut missing = Vec::new();
+        let mut dir = self.root.as_path();
+        while !dir.as_os_str().is_empty() && std::fs::symlink_metadata(dir).is_err() {
+            missing.push(dir.to_path_buf());
+            match dir.parent() {
+                Some(parent) => dir = parent,
+                None => break,
+            }
+        }
+        for dir in missing.into_iter().rev() {
+            std::fs::create_dir(&dir).map_err(|e| Error::io("create directory", &dir, e))?;
+            self.created_dirs.push(dir);
+        }
+        Ok(())
+    }
+
+    /// Writes one new file. Refuses when it exists or when any directory on the way is a link.
+    pub fn write(&mut self, file: &PlannedFile) -> Result<PathBuf> {
+        let relative = safe_relative(&file.path)?;
+        let target = self.root.join(&relative);
+        let parent = target.parent().unwrap_or(&self.root).to_path_buf();
+        self.ensure_dir(&parent)?;
+        if std::fs::symlink_metadata(&target).is_ok() {
+            return Err(Error::usage(format!(
+                "{} already exists; nixscaffold never overwrites a file (move it away or choose another name)",
+                target.display()
+            )));
+        }
+        let mut temp = tempfile::Builder::new()
+            .prefix(".nixscaffold-")
+            .suffix(".tmp")
+            .tempfile_in(&parent)
+            .map_err(|e| Error::io("create a temporary file in", &parent, e))?;
+        temp.write_all(file.contents.as_bytes())
+            .and_then(|()| temp.as_file().sync_all())
+            .map_err(|e| Error::io("write", &target, e))?;
+        temp.persist_noclobber(&target).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::usage(format!(
+                    "{} already exists; nixscaffold never overwrites a file",
+                    target.display()
+                ))
+            } else {
+                Error::io("write", &target, e.error)
+            }
+        })?;
+        self.created_files.push(target.clone());
+        Ok(target)
+    }
+
+    fn ensure_dir(&mut self, dir: &Path) -> Result<()> {
+        let relative = dir.strip_prefix(&self.root).unwrap_or(Path::new(""));
+        let mut current = self.root.clone();
+        for component in relative.components() {
+            current.push(component);
+            match std::fs::symlink_metadata(&current) {
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    return Err(Error::usage(format!(
+                        "{} is a symbolic link; nixscaffold does not write through links (it could leave the repository)",
+                        current.display()
+                    )))
+                }
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => {
+                    return Err(Error::usage(format!(
+                        "{} is a file where a directory is needed",
+                        current.display()
+                    )))
+                }
+                Err(_) => {
+                    std::fs::create_dir(&current).map_err(|e| Error::io("create directory", &current, e))?;
+                    self.created_dirs.push(current.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps what was written.
+    pub fn commit(mut self) -> Vec<PathBuf> {
+        self.committed = true;
+        std::mem::take(&mut self.created_files)
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        // Undo in reverse: files first, then the directories this run made (only if left empty).
+        for file in self.created_files.iter().rev() {
+            let _ = std::fs::remove_file(file);
+        }
+        for dir in self.created_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// A relative path that stays inside the repository: no root, no `..`, no empty segment.
+pub fn safe_relative(path: &str) -> Result<PathBuf> {
+    let candidate = Path::new(path);
+    let inside = !path.is_empty()
+        && !path.split('/').any(str::is_empty)
+        && candidate
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if inside {
+        Ok(candidate.to_path_buf())
+    } else {
+        Err(Error::Internal(format!(
+            "refusing to write outside the repository: `{path}`"
+        )))
+    }
+}
+
+/// Writes every planned file under `root`, all or nothing. Returns the absolute paths written.
+pub fn write_all(root: &Path, files: &[PlannedFile]) -> Result<Vec<PathBuf>> {
+    let mut transaction = Transaction::new(root);
+    transaction.create_root()?;
+    for file in files {
+        transaction.write(file)?;
+    }
+    Ok(transaction.commit())
+}
