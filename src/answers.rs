@@ -138,9 +138,11 @@ impl Host {
         })?;
         let platform = match Platform::parse(platform) {
             Some(p @ (Platform::Nixos | Platform::Darwin)) => p,
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "`{platform}` in `{text}` is not a machine platform: use nixos/NAME or darwin/NAME"
-            )),
+            ))
+            }
         };
         let (name, system) = match rest.split_once('@') {
             Some((name, system)) => (name, Some(system.to_string())),

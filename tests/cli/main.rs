@@ -1,0 +1,5 @@
+//! The one integration-test binary: each module holds the tests of one command or topic.
+
+mod support;
+
+mod new;

@@ -1,0 +1,191 @@
+//! What every integration test needs: the binary, temporary repositories, whole-tree snapshots and
+//! hashes, and the real Nix tools (which must be installed: a missing `nix-instantiate` fails loudly).
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::cargo_bin;
+
+/// The nixscaffold binary, run in `dir`, with a predictable environment.
+pub fn nixscaffold(dir: &Path) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::new(cargo_bin("nixscaffold"));
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("USER", "tester")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid");
+    command
+}
+
+/// A scratch directory, removed when dropped.
+pub fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("nixscaffold-test-")
+        .tempdir()
+        .expect("a temporary directory")
+}
+
+/// Runs `nixscaffold new <scratch>/repo --yes --no-git <args>` and returns the scratch dir and the repo path.
+pub fn new_repo(args: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let scratch = scratch();
+    let repo = scratch.path().join("repo");
+    nixscaffold(scratch.path())
+        .arg("new")
+        .arg(&repo)
+        .args(["--yes", "--no-git"])
+        .args(args)
+        .assert()
+        .success();
+    (scratch, repo)
+}
+
+/// Every file under `root` (but .git), relative path to bytes, in a stable order.
+pub fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.expect("a readable tree");
+        let relative = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if relative == ".git" || relative.starts_with(".git/") {
+            continue;
+        }
+        if entry.file_type().is_file() {
+            out.insert(relative, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+/// The whole tree as text: a file list, then each file's contents. What the snapshots pin.
+pub fn tree_text(root: &Path) -> String {
+    let files = files(root);
+    let mut text = String::from("# files\n");
+    for path in files.keys() {
+        text.push_str(path);
+        text.push('\n');
+    }
+    for (path, bytes) in &files {
+        text.push_str(&format!("\n# ==== {path} ====\n"));
+        text.push_str(&String::from_utf8_lossy(bytes));
+    }
+    text
+}
+
+/// A fingerprint of everything under `root` (.git included): names, kinds, modes, contents, links.
+pub fn tree_hash(root: &Path) -> String {
+    use std::hash::{Hash, Hasher};
+    use std::os::unix::fs::PermissionsExt;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.expect("a readable tree");
+        let meta = std::fs::symlink_metadata(entry.path()).unwrap();
+        entry.path().strip_prefix(root).unwrap().hash(&mut hasher);
+        meta.permissions().mode().hash(&mut hasher);
+        if meta.file_type().is_symlink() {
+            std::fs::read_link(entry.path()).unwrap().hash(&mut hasher);
+        } else if meta.is_file() {
+            std::fs::read(entry.path()).unwrap().hash(&mut hasher);
+        }
+    }
+    format!("{:016x}", hasher.finish())
+}
+
+/// Pins `value` as the named snapshot under the top-level `snapshots/` folder.
+pub fn snapshot(name: &str, value: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, value));
+}
+
+/// Path of a Nix tool. Tests that need real Nix fail here, loudly, when it is missing.
+pub fn nix_tool(name: &str) -> PathBuf {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    });
+    found.unwrap_or_else(|| {
+        panic!("`{name}` is not installed; these tests need real Nix: apt-get install -y nix-bin")
+    })
+}
+
+/// `nix-instantiate` with a private store and state under the scratch folder, so tests need no
+/// daemon and no root.
+pub fn nix_instantiate(scratch: &Path) -> Command {
+    let mut command = Command::new(nix_tool("nix-instantiate"));
+    let state = scratch.join(".nix-state");
+    command
+        .env("NIX_STATE_DIR", state.join("var"))
+        .env("NIX_LOG_DIR", state.join("log"))
+        .env("NIX_CONF_DIR", state.join("conf"))
+        .env("HOME", &state)
+        .env("XDG_CACHE_HOME", state.join("cache"))
+        .env("NIX_CONFIG", "experimental-features = nix-command flakes");
+    command
+}
+
+/// Every `.nix` file under `root`, relative.
+pub fn nix_files(root: &Path) -> Vec<String> {
+    files(root)
+        .into_keys()
+        .filter(|p| p.ends_with(".nix"))
+        .collect()
+}
+
+/// Asserts that every `.nix` file under `root` parses with rnix and with `nix-instantiate --parse`,
+/// and is already in the official Nix style (nixfmt_rs changes nothing).
+pub fn assert_all_nix_valid(scratch: &Path, root: &Path) {
+    let files = nix_files(root);
+    assert!(!files.is_empty(), "no .nix files under {}", root.display());
+    for relative in &files {
+        let path = root.join(relative);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let parsed = rnix::Root::parse(&text);
+        assert!(
+            parsed.errors().is_empty(),
+            "{relative}: rnix: {:?}",
+            parsed.errors()
+        );
+        let formatted =
+            nixfmt_rs::format(&text).unwrap_or_else(|e| panic!("{relative}: nixfmt: {e:?}"));
+        assert_eq!(
+            formatted, text,
+            "{relative} is not in the official Nix style"
+        );
+    }
+    let output = nix_instantiate(scratch)
+        .arg("--parse")
+        .args(files.iter().map(|f| root.join(f)))
+        .output()
+        .expect("nix-instantiate runs");
+    assert!(
+        output.status.success(),
+        "nix-instantiate --parse failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Evaluates `expr` with `nix-instantiate --eval --strict --json` and returns the JSON text.
+pub fn nix_eval_json(scratch: &Path, expr: &str) -> String {
+    let output = nix_instantiate(scratch)
+        .args(["--eval", "--strict", "--json", "--expr", expr])
+        .output()
+        .expect("nix-instantiate runs");
+    assert!(
+        output.status.success(),
+        "nix-instantiate --eval failed for {expr}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
