@@ -47,6 +47,7 @@ pub fn context(answers: &Answers) -> Value {
         "version": env!("CARGO_PKG_VERSION"),
         "platforms": platform_flags,
         "platform_names": answers.platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+        "module_outputs": answers.platforms.iter().map(|p| module_output(*p)).collect::<Vec<_>>(),
         "systems": answers.systems,
         "hosts": answers.hosts.iter().map(|h| json!({
             "platform": h.platform.as_str(),
@@ -68,6 +69,15 @@ pub fn context(answers: &Answers) -> Value {
         "home_state_version": HOME_STATE_VERSION,
         "darwin_state_version": DARWIN_STATE_VERSION,
     })
+}
+
+/// The flake output that exposes a platform's module tree.
+pub fn module_output(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Nixos => "nixosModules",
+        Platform::Darwin => "darwinModules",
+        Platform::Home => "homeManagerModules",
+    }
 }
 
 fn overlay_context(set: OverlaySet) -> Value {

@@ -22,7 +22,7 @@ pub fn init(dir: &Path) -> Result<(), String> {
     run(dir, &["init", "--quiet"], &[])
 }
 
-/// `git add` (or `git add --intent-to-add`, which records the files without staging their content).
+/// `git add` of `files`, relative to `dir` (or `git add --intent-to-add`, which records the files without staging their content).
 pub fn add(dir: &Path, files: &[PathBuf], intent_to_add: bool) -> Result<(), String> {
     let mut args = vec!["add"];
     if intent_to_add {

@@ -47,7 +47,8 @@ pub fn run(args: &NewArgs) -> Result<i32> {
         println!("  {}", file.path);
     }
     if !args.no_git {
-        report_git(&dir, &written);
+        let relative: Vec<PathBuf> = files.iter().map(|f| PathBuf::from(&f.path)).collect();
+        report_git(&dir, &relative);
     }
     print_next_steps(&dir, &answers);
     Ok(exit::OK)
@@ -123,6 +124,7 @@ fn flags_as_answers(args: &NewArgs) -> AnswersFile {
 }
 
 /// Flakes see only tracked files: make the directory a repository, or add to the one it is in.
+/// `written` is relative to `dir`.
 fn report_git(dir: &Path, written: &[PathBuf]) {
     let outcome = match git::work_tree(dir) {
         Some(top) => git::add(dir, written, true)

@@ -29,7 +29,8 @@ in
   flake.nixosConfigurations = lib.genAttrs (directoriesIn ../hosts/nixos) (
     name:
     inputs.nixpkgs.lib.nixosSystem {
-      specialArgs = { inherit inputs lib; };
+      inherit lib;
+      specialArgs = { inherit inputs; };
       modules = [
         ../hosts/nixos/${name}
         inputs.self.nixosModules.all
@@ -45,7 +46,7 @@ in
     name:
     inputs.nix-darwin.lib.darwinSystem {
       inherit lib;
-      specialArgs = { inherit inputs lib; };
+      specialArgs = { inherit inputs; };
       modules = [
         ../hosts/darwin/${name}
         inputs.self.darwinModules.all
