@@ -154,3 +154,68 @@ pub fn write_all(root: &Path, files: &[PlannedFile]) -> Result<Vec<PathBuf>> {
     }
     Ok(transaction.commit())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Ownership;
+
+    fn planned(path: &str, contents: &str) -> PlannedFile {
+        PlannedFile {
+            path: path.into(),
+            contents: contents.into(),
+            ownership: Ownership::Starter,
+        }
+    }
+
+    #[test]
+    fn a_failure_midway_removes_everything_this_run_created_and_keeps_the_rest() {
+        let scratch = tempfile::tempdir().unwrap();
+        let root = scratch.path().join("repo");
+        std::fs::create_dir_all(root.join("keep")).unwrap();
+        std::fs::write(root.join("keep/mine.nix"), "mine").unwrap();
+        let files = [
+            planned("a/b/one.nix", "1"),
+            planned("two.nix", "2"),
+            planned("keep/mine.nix", "would overwrite"),
+        ];
+        let error = write_all(&root, &files).unwrap_err();
+        assert!(error.to_string().contains("already exists"), "{error}");
+        assert!(!root.join("a").exists(), "created directories are removed");
+        assert!(!root.join("two.nix").exists(), "created files are removed");
+        assert_eq!(
+            std::fs::read_to_string(root.join("keep/mine.nix")).unwrap(),
+            "mine"
+        );
+        let leftovers: Vec<_> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "no temporary file is left: {leftovers:?}"
+        );
+    }
+
+    #[test]
+    fn never_writes_through_a_symbolic_link() {
+        let scratch = tempfile::tempdir().unwrap();
+        let outside = scratch.path().join("outside");
+        let root = scratch.path().join("repo");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::create_dir_all(&root).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("modules")).unwrap();
+        let error = write_all(&root, &[planned("modules/x.nix", "x")]).unwrap_err();
+        assert!(error.to_string().contains("symbolic link"), "{error}");
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_repository() {
+        for path in ["../x", "/etc/x", "a//b", "", "a/../../x", "./x"] {
+            assert!(safe_relative(path).is_err(), "{path:?}");
+        }
+        assert!(safe_relative("a/b.nix").is_ok());
+    }
+}
