@@ -1,5 +1,6 @@
 //! The command line, defined once: help, completions and the README's reference come from here.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -40,6 +41,18 @@ pub enum Command {
     },
     /// List the built-in templates, the files a `--template` folder can replace
     Templates,
+    /// Add a module with an enable option to one of the repository's module trees
+    #[command(after_help = ADD_MODULE_EXAMPLES)]
+    AddModule(AddModuleArgs),
+    /// Add a NixOS or nix-darwin machine: hosts/PLATFORM/NAME/default.nix
+    #[command(after_help = ADD_HOST_EXAMPLES)]
+    AddHost(AddHostArgs),
+    /// Add a home-manager user: home/NAME/default.nix
+    #[command(after_help = ADD_USER_EXAMPLES)]
+    AddUser(AddUserArgs),
+    /// Add a package skeleton to an overlay's package directory: pkgs/SET/NAME/package.nix
+    #[command(after_help = ADD_PACKAGE_EXAMPLES)]
+    AddPackage(AddPackageArgs),
 }
 
 const NEW_EXAMPLES: &str = "\
@@ -115,4 +128,133 @@ pub struct NewArgs {
     /// Do not create a git repository or add the files to git's index
     #[arg(long)]
     pub no_git: bool,
+}
+
+/// The exit codes of the add-* commands, appended to each one's examples.
+macro_rules! add_exit_codes {
+    () => {
+        "\n\nExit codes:
+  0  the files were written (or, with --dry-run, would be)
+  2  usage or I/O error, or the target already exists; nothing was written or changed"
+    };
+}
+
+const ADD_MODULE_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  nixscaffold add-module home/shell/zsh               # modules/home/shell/zsh.nix
+  nixscaffold add-module nixos/services/web --as-dir  # modules/nixos/services/web/default.nix
+  nixscaffold add-module darwin/dock -C ~/nix-config --dry-run
+
+The module declares options.NS.PATH.enable (NS is `namespace` in .nixscaffold.yaml, e.g.
+NS.shell.zsh.enable). New directories on the way get a default.nix that auto-imports them
+(scanPaths), so it is imported with no hand edit; modules/default.nix exposes whole trees as
+paths, so it needs no edit either.",
+    add_exit_codes!()
+);
+
+const ADD_HOST_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  nixscaffold add-host nixos/server
+  nixscaffold add-host nixos/pi@aarch64-linux
+  nixscaffold add-host darwin/mbp --dry-run
+
+flake/configurations.nix discovers the machine from its directory; it is also recorded under
+`hosts` in .nixscaffold.yaml.",
+    add_exit_codes!()
+);
+
+const ADD_USER_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  nixscaffold add-user alice
+  nixscaffold add-user bob -C ~/nix-config
+
+flake/configurations.nix discovers the user from its directory; it is also recorded under
+`users` in .nixscaffold.yaml.",
+    add_exit_codes!()
+);
+
+const ADD_PACKAGE_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  nixscaffold add-package custom/hello          # pkgs/custom/hello/package.nix: pkgs.hello
+  nixscaffold add-package darwin/mac-tool       # pkgs/darwin/mac-tool/package.nix: Darwin only
+  nixscaffold add-package pypi/fancy-lib        # pkgs.python3Packages.fancy-lib
+  nixscaffold add-package custom/tiny --as-file # pkgs/custom/tiny.nix
+
+lib.packagesFromDirectoryRecursive finds the package; no other file needs an edit.",
+    add_exit_codes!()
+);
+
+/// What every add-* command takes besides its target.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The repository [default: the nearest directory upwards from here with a flake.nix]
+    #[arg(long, short = 'C', value_name = "REPO")]
+    pub repo: Option<PathBuf>,
+
+    /// Print what would be written and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not add the new files to git's index
+    #[arg(long)]
+    pub no_git: bool,
+}
+
+/// The file layout of a module or package.
+#[derive(Debug, Args)]
+pub struct LayoutArgs {
+    /// Write one file, NAME.nix
+    #[arg(long, conflicts_with = "as_dir")]
+    pub as_file: bool,
+
+    /// Write a directory, NAME/default.nix for a module or NAME/package.nix for a package
+    #[arg(long)]
+    pub as_dir: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddModuleArgs {
+    /// The platform's module tree and the module's path in it: nixos/…, darwin/… or home/…
+    /// [default layout: --as-file]
+    #[arg(value_name = "PLATFORM/PATH")]
+    pub target: OsString,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+    #[command(flatten)]
+    pub add: AddArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AddHostArgs {
+    /// nixos/NAME or darwin/NAME, optionally @SYSTEM [default system: the first of the
+    /// repository's systems that runs the platform]
+    #[arg(value_name = "PLATFORM/NAME[@SYSTEM]")]
+    pub target: OsString,
+    #[command(flatten)]
+    pub add: AddArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AddUserArgs {
+    /// The user's name, also the homeConfigurations attribute
+    #[arg(value_name = "NAME")]
+    pub target: OsString,
+    #[command(flatten)]
+    pub add: AddArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AddPackageArgs {
+    /// The package set and the package's name: custom/NAME, darwin/NAME or pypi/NAME
+    /// [default layout: --as-dir]
+    #[arg(value_name = "SET/NAME")]
+    pub target: OsString,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+    #[command(flatten)]
+    pub add: AddArgs,
 }

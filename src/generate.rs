@@ -171,3 +171,19 @@ pub fn plan_new(answers: &Answers, renderer: &Renderer) -> Result<Vec<PlannedFil
     });
     Ok(files)
 }
+
+/// The files one part of the shape renders to for these answers (one per host, user, platform or
+/// overlay): what `add-host` and `add-user` write, so they match what `new` writes.
+pub fn plan_part(part: &Part, answers: &Answers, renderer: &Renderer) -> Result<Vec<PlannedFile>> {
+    let base = context(answers);
+    instances(part, answers, &base)
+        .iter()
+        .map(|context| {
+            Ok(PlannedFile {
+                path: renderer.render_path(part.path, context)?,
+                contents: renderer.render(part.template, context)?,
+                ownership: part.ownership,
+            })
+        })
+        .collect()
+}

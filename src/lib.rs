@@ -1,5 +1,6 @@
 //! nixscaffold: create, grow and audit Nix flake repositories in the recommended flake-parts shape.
 
+pub mod additions;
 pub mod answers;
 pub mod cli;
 pub mod commands;
@@ -10,6 +11,7 @@ pub mod layout;
 pub mod names;
 pub mod presets;
 pub mod prompt;
+pub mod record;
 pub mod render;
 pub mod write;
 
@@ -18,6 +20,7 @@ use std::ffi::OsString;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
+use crate::commands::add;
 use crate::error::exit;
 
 /// Runs the command line and returns the process's exit code.
@@ -37,6 +40,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::New(args) => commands::new::run(&args),
         Command::Completions { shell } => commands::completions::run(shell),
         Command::Templates => commands::templates::run(),
+        Command::AddModule(a) => {
+            add::from_cli(&additions::MODULE, &a.target, &a.add, Some(&a.layout))
+        }
+        Command::AddHost(a) => add::from_cli(&additions::HOST, &a.target, &a.add, None),
+        Command::AddUser(a) => add::from_cli(&additions::USER, &a.target, &a.add, None),
+        Command::AddPackage(a) => {
+            add::from_cli(&additions::PACKAGE, &a.target, &a.add, Some(&a.layout))
+        }
     };
     match result {
         Ok(code) => code,

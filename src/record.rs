@@ -1,0 +1,163 @@
+//! Recording a new host or user in `.nixscaffold.yaml` without rewriting the user's file: the item
+//! is inserted as one line into the list, so comments, order and formatting stay as they were. The
+//! edit is then proven by parsing the result: the answers must be the old ones plus the new item and
+//! nothing else. When that cannot be shown, the file is left alone and the caller says so.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::answers::{Answers, AnswersFile};
+use crate::error::{Error, Result};
+
+/// `text` with `item` appended to the top-level list `key`. `current` is the list's effective value,
+/// written out when the file leaves the key to its default. `None` when the list is written in a
+/// form this does not edit (the caller then leaves the file alone).
+pub fn append_item(text: &str, key: &str, item: &str, current: &[String]) -> Option<String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let key_line = lines.iter().position(|line| {
+        line.strip_prefix(key)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .is_some()
+    });
+    let Some(key_line) = key_line else {
+        // The key is absent: its default applies. Write the default out, plus the new item.
+        let mut out = text.to_string();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&format!("{key}:\n"));
+        for existing in current {
+            out.push_str(&format!("- {existing}\n"));
+        }
+        out.push_str(&format!("- {item}\n"));
+        return Some(out);
+    };
+    let value = lines[key_line][key.len() + 1..].trim_end();
+    let value = strip_comment(value).trim();
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
+    if value.is_empty() {
+        // A block list follows, or nothing (null: the default applies).
+        let mut last_item = None;
+        for (index, line) in lines.iter().enumerate().skip(key_line + 1) {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if trimmed == "-" || trimmed.starts_with("- ") {
+                last_item = Some(index);
+            } else {
+                break;
+            }
+        }
+        match last_item {
+            Some(index) => {
+                let indent: String = lines[index].chars().take_while(|c| *c == ' ').collect();
+                if !out[index].ends_with('\n') {
+                    out[index].push('\n');
+                }
+                out.insert(index + 1, format!("{indent}- {item}\n"));
+            }
+            None => {
+                let mut block = String::new();
+                for existing in current.iter().map(String::as_str).chain([item]) {
+                    block.push_str(&format!("- {existing}\n"));
+                }
+                if !out[key_line].ends_with('\n') {
+                    out[key_line].push('\n');
+                }
+                out.insert(key_line + 1, block);
+            }
+        }
+    } else if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+        // A flow list on one line: `hosts: []` or `hosts: [a, b]`.
+        let items = if inner.trim().is_empty() {
+            item.to_string()
+        } else {
+            format!("{}, {item}", inner.trim())
+        };
+        let ending = if lines[key_line].ends_with('\n') {
+            "\n"
+        } else {
+            ""
+        };
+        out[key_line] = format!("{key}: [{items}]{ending}");
+    } else {
+        return None;
+    }
+    Some(out.concat())
+}
+
+/// A YAML line's value without a trailing ` # comment` (good enough for the values we write).
+fn strip_comment(value: &str) -> &str {
+    match value.find(" #") {
+        Some(index) => &value[..index],
+        None => value,
+    }
+}
+
+/// Proves an edit: `edited` must resolve to `expected`, every other answer unchanged.
+pub fn edit_is_exact(edited: &str, dir_name: &str, expected: &Answers) -> bool {
+    serde_saphyr::from_str::<Option<AnswersFile>>(edited)
+        .ok()
+        .map(Option::unwrap_or_default)
+        .and_then(|file| file.resolve(dir_name).ok())
+        .is_some_and(|answers| &answers == expected)
+}
+
+/// Replaces `path` with `contents` atomically (a temporary file beside it, then a rename), keeping
+/// its permissions. Refuses a symbolic link: the rename would replace the link, not its target.
+pub fn replace_file(path: &Path, contents: &str) -> Result<()> {
+    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io("inspect", path, e))?;
+    if meta.file_type().is_symlink() || !meta.is_file() {
+        return Err(Error::usage(format!(
+            "{} is not a regular file; nixscaffold does not replace links",
+            path.display()
+        )));
+    }
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".nixscaffold-")
+        .suffix(".tmp")
+        .tempfile_in(parent)
+        .map_err(|e| Error::io("create a temporary file in", parent, e))?;
+    temp.write_all(contents.as_bytes())
+        .and_then(|()| temp.as_file().set_permissions(meta.permissions()))
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| Error::io("write", path, e))?;
+    temp.persist(path)
+        .map_err(|e| Error::io("replace", path, e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::append_item;
+
+    const FILE: &str = "# mine\nname: x\nhosts:\n- nixos/a@x86_64-linux # first\n\n- nixos/b\nusers: [] # none\ncaches:\n  - lix\n";
+
+    #[test]
+    fn appends_after_the_last_block_item_keeping_everything_else() {
+        let out = append_item(FILE, "hosts", "nixos/c", &[]).unwrap();
+        assert_eq!(out, FILE.replace("- nixos/b\n", "- nixos/b\n- nixos/c\n"));
+        let out = append_item(FILE, "caches", "numtide", &[]).unwrap();
+        assert!(out.ends_with("caches:\n  - lix\n  - numtide\n"), "{out}");
+    }
+
+    #[test]
+    fn fills_flow_lists_and_writes_out_defaults() {
+        let out = append_item(FILE, "users", "bob", &[]).unwrap();
+        assert!(out.contains("users: [bob]\n"), "{out}");
+        let out = append_item("name: x", "users", "bob", &["user".into()]).unwrap();
+        assert_eq!(out, "name: x\nusers:\n- user\n- bob\n");
+        let out = append_item("users:\nname: x\n", "users", "bob", &["user".into()]).unwrap();
+        assert_eq!(out, "users:\n- user\n- bob\nname: x\n");
+        let out = append_item("users: [a, b]", "users", "c", &[]).unwrap();
+        assert_eq!(out, "users: [a, b, c]");
+    }
+
+    #[test]
+    fn leaves_forms_it_does_not_know() {
+        assert_eq!(append_item("users: &u [a]\n", "users", "c", &[]), None);
+        assert_eq!(append_item("users: !!seq\n", "users", "c", &[]), None);
+    }
+}
