@@ -69,18 +69,15 @@ pub fn append_item(text: &str, key: &str, item: &str, current: &[String]) -> Opt
             }
         }
     } else if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
-        // A flow list on one line: `hosts: []` or `hosts: [a, b]`.
-        let items = if inner.trim().is_empty() {
-            item.to_string()
+        // A flow list on one line: `hosts: []` or `hosts: [a, b]`, a comment after it kept.
+        let line = lines[key_line];
+        let open = key.len() + 1 + line[key.len() + 1..].find('[')?;
+        let close = open + value.len() - 1;
+        out[key_line] = if inner.trim().is_empty() {
+            format!("{}[{item}]{}", &line[..open], &line[close + 1..])
         } else {
-            format!("{}, {item}", inner.trim())
+            format!("{}, {item}{}", &line[..close], &line[close..])
         };
-        let ending = if lines[key_line].ends_with('\n') {
-            "\n"
-        } else {
-            ""
-        };
-        out[key_line] = format!("{key}: [{items}]{ending}");
     } else {
         return None;
     }
@@ -146,7 +143,7 @@ mod tests {
     #[test]
     fn fills_flow_lists_and_writes_out_defaults() {
         let out = append_item(FILE, "users", "bob", &[]).unwrap();
-        assert!(out.contains("users: [bob]\n"), "{out}");
+        assert!(out.contains("users: [bob] # none\n"), "{out}");
         let out = append_item("name: x", "users", "bob", &["user".into()]).unwrap();
         assert_eq!(out, "name: x\nusers:\n- user\n- bob\n");
         let out = append_item("users:\nname: x\n", "users", "bob", &["user".into()]).unwrap();

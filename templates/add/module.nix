@@ -1,5 +1,5 @@
 # The {{scope.word}} module {{entry.path}}: turn it on with `{{entry.option}}.enable = true;`.
-# It is imported by the auto-importing default.nix of its directory; nothing else lists it.
+# scanPaths in the default.nix above it imports it; no list of imports names it.
 { config, lib, ... }:
 let
   cfg = config.{{entry.option}};
