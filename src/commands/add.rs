@@ -17,6 +17,15 @@ use crate::names::check_attr_name;
 use crate::render::Renderer;
 use crate::{git, record, write};
 
+/// Prints a line to stdout, ignoring a closed pipe (`nixscaffold add-… | head`): the report must
+/// never panic halfway, before the new files are added to git.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// One `add-*` invocation, whatever its kind.
 pub struct Request<'a> {
     pub kind: &'static Kind,
@@ -62,16 +71,17 @@ pub fn run(request: &Request) -> Result<i32> {
     }
     let what = format!("{} {}", kind.noun, target.text);
     if request.dry_run {
-        println!("Would create {what} in {}:", repo.display());
+        say!("Would create {what} in {}:", repo.display());
         print_files(&plan.files);
         match &plan.record {
-            Some(edit) => println!(
+            Some(edit) => say!(
                 "Would add {} to `{}` in {ANSWERS_FILE}.",
-                edit.item, edit.key
+                edit.item,
+                edit.key
             ),
             None => print_record_note(&plan),
         }
-        println!("(dry run: nothing was written)");
+        say!("(dry run: nothing was written)");
         return Ok(exit::OK);
     }
 
@@ -84,16 +94,17 @@ pub fn run(request: &Request) -> Result<i32> {
     }
     transaction.commit();
 
-    println!("Created {what} in {}:", repo.display());
+    say!("Created {what} in {}:", repo.display());
     print_files(&plan.files);
     match &plan.record {
-        Some(edit) => println!(
+        Some(edit) => say!(
             "Recorded {} under `{}` in {ANSWERS_FILE}.",
-            edit.item, edit.key
+            edit.item,
+            edit.key
         ),
         None => print_record_note(&plan),
     }
-    println!("{}", plan.next);
+    say!("{}", plan.next);
     if !request.no_git {
         report_git(&repo, &plan.files);
     }
@@ -566,28 +577,28 @@ fn plan_record(
 fn print_files(files: &[PlannedFile]) {
     for file in files {
         if file.ownership == Ownership::Managed {
-            println!("  {}  (auto-imports its directory)", file.path);
+            say!("  {}  (auto-imports its directory)", file.path);
         } else {
-            println!("  {}", file.path);
+            say!("  {}", file.path);
         }
     }
 }
 
 fn print_record_note(plan: &Plan) {
     if let Some(note) = &plan.record_note {
-        println!("{note}");
+        say!("{note}");
     }
 }
 
 /// A flake sees only tracked files: add the new ones to the index, leaving everything else alone.
 fn report_git(repo: &Path, files: &[PlannedFile]) {
     let Some(top) = git::work_tree(repo) else {
-        println!("(not in a git work tree: nothing was added to git)");
+        say!("(not in a git work tree: nothing was added to git)");
         return;
     };
     let relative: Vec<PathBuf> = files.iter().map(|f| PathBuf::from(&f.path)).collect();
     match git::add(repo, &relative, true) {
-        Ok(()) => println!(
+        Ok(()) => say!(
             "Added the new files to the git index of {} (git add --intent-to-add): a flake sees only \
              tracked files.",
             top.display()

@@ -475,6 +475,19 @@ fn a_repository_not_made_by_new_is_refused_with_how_to_adopt_it() {
 }
 
 #[test]
+fn malformed_answers_are_refused_with_the_file_named() {
+    let (_scratch, repo) = new_repo(&[]);
+    std::fs::write(repo.join(".nixscaffold.yaml"), "platforms: [nixos\n").unwrap();
+    refuse(&repo, &["add-module", "nixos/x"], ".nixscaffold.yaml:");
+    std::fs::write(repo.join(".nixscaffold.yaml"), "namespace: let\n").unwrap();
+    refuse(
+        &repo,
+        &["add-module", "nixos/x"],
+        "namespace `let` is not a valid Nix attribute name",
+    );
+}
+
+#[test]
 fn a_missing_module_tree_is_refused_with_how_to_adopt_it() {
     let (_scratch, repo) = new_repo(&[]);
     std::fs::remove_file(repo.join("modules/darwin/default.nix")).unwrap();
