@@ -20,7 +20,8 @@ Exit codes:
     about = "Create, grow and audit Nix flake repositories in the recommended flake-parts shape",
     long_about = "Create, grow and audit Nix flake repositories (NixOS, nix-darwin, home-manager) in the \
 recommended flake-parts shape: auto-imported module trees, one central module registry, per-platform \
-overlays, a configured pkgs and binary caches.\n\nnixscaffold never overwrites or deletes a file.",
+overlays, a configured pkgs and binary caches.\n\nnixscaffold never overwrites or deletes a file; the one edit it makes: add-host and add-user \
+record the new name in .nixscaffold.yaml.",
     after_help = EXIT_CODES,
     propagate_version = true
 )]
