@@ -4,3 +4,4 @@ mod support;
 
 mod add;
 mod new;
+mod properties;
