@@ -1,5 +1,14 @@
 //! nixscaffold: create, grow and audit Nix flake repositories in the recommended flake-parts shape.
 
+/// Prints a line to stdout, ignoring a closed pipe (`nixscaffold new … | head`): a report must
+/// never panic halfway, before the files are added to git.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod additions;
 pub mod answers;
 pub mod cli;

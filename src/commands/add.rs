@@ -17,15 +17,6 @@ use crate::names::check_attr_name;
 use crate::render::Renderer;
 use crate::{git, record, write};
 
-/// Prints a line to stdout, ignoring a closed pipe (`nixscaffold add-… | head`): the report must
-/// never panic halfway, before the new files are added to git.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
-}
-
 /// One `add-*` invocation, whatever its kind.
 pub struct Request<'a> {
     pub kind: &'static Kind,

@@ -33,18 +33,18 @@ pub fn run(args: &NewArgs) -> Result<i32> {
     let files = plan_new(&answers, &renderer)?;
 
     if args.dry_run {
-        println!("Would create {} with {} files:", dir.display(), files.len());
+        say!("Would create {} with {} files:", dir.display(), files.len());
         for file in &files {
-            println!("  {}", file.path);
+            say!("  {}", file.path);
         }
-        println!("(dry run: nothing was written)");
+        say!("(dry run: nothing was written)");
         return Ok(exit::OK);
     }
 
     let written = write::write_all(&dir, &files)?;
-    println!("Created {} ({} files):", dir.display(), written.len());
+    say!("Created {} ({} files):", dir.display(), written.len());
     for file in &files {
-        println!("  {}", file.path);
+        say!("  {}", file.path);
     }
     if !args.no_git {
         let relative: Vec<PathBuf> = files.iter().map(|f| PathBuf::from(&f.path)).collect();
@@ -134,7 +134,7 @@ fn report_git(dir: &Path, written: &[PathBuf]) {
             .map(|()| "Initialized a git repository and staged the files: a flake sees only tracked files.".to_string()),
     };
     match outcome {
-        Ok(message) => println!("{message}"),
+        Ok(message) => say!("{message}"),
         Err(why) => eprintln!(
             "warning: {why}\n         The files are written, but a flake sees only files git tracks: run `git init && git add .` in {}.",
             dir.display()
@@ -143,20 +143,20 @@ fn report_git(dir: &Path, written: &[PathBuf]) {
 }
 
 fn print_next_steps(dir: &Path, answers: &Answers) {
-    println!("\nNext steps:");
-    println!("  cd {}", dir.display());
-    println!("  nix flake show            # the outputs");
+    say!("\nNext steps:");
+    say!("  cd {}", dir.display());
+    say!("  nix flake show            # the outputs");
     for host in &answers.hosts {
         let command = match host.platform {
             crate::answers::Platform::Darwin => "darwin-rebuild",
             _ => "nixos-rebuild",
         };
-        println!("  {command} switch --flake .#{}", host.name);
+        say!("  {command} switch --flake .#{}", host.name);
     }
     for user in &answers.users {
-        println!("  home-manager switch --flake .#{user}");
+        say!("  home-manager switch --flake .#{user}");
     }
-    println!(
+    say!(
         "  nixscaffold add-module {}/NAME   # grow it",
         answers.platforms[0]
     );

@@ -3,7 +3,7 @@ use crate::render::builtin_template_names;
 
 pub fn run() -> Result<i32> {
     for name in builtin_template_names() {
-        println!("{name}");
+        say!("{name}");
     }
     Ok(exit::OK)
 }

@@ -544,3 +544,24 @@ fn completions_and_help_answer_questions() {
         .success()
         .stdout(predicates::str::contains("2  usage or I/O error"));
 }
+
+#[test]
+fn a_closed_stdout_does_not_stop_it_halfway() {
+    // `nixscaffold new … | head -c0`: the report hits a closed pipe; the repository must still be
+    // complete and in git.
+    let scratch = scratch();
+    let status = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; '{}' new repo --yes | head -c0",
+            assert_cmd::cargo::cargo_bin("nixscaffold").display()
+        ))
+        .current_dir(scratch.path())
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .status()
+        .expect("bash runs");
+    assert!(status.success(), "{status:?}");
+    assert!(scratch.path().join("repo/.nixscaffold.yaml").is_file());
+    assert!(scratch.path().join("repo/.git").is_dir());
+}
