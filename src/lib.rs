@@ -1,6 +1,7 @@
 //! nixscaffold: create, grow and audit Nix flake repositories in the recommended flake-parts shape.
 
 pub mod answers;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;
@@ -8,9 +9,12 @@ pub mod generate;
 pub mod git;
 pub mod layout;
 pub mod names;
+pub mod nix;
 pub mod presets;
 pub mod prompt;
 pub mod render;
+pub mod report;
+pub mod rules;
 pub mod write;
 
 use std::ffi::OsString;
@@ -37,6 +41,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::New(args) => commands::new::run(&args),
         Command::Completions { shell } => commands::completions::run(shell),
         Command::Templates => commands::templates::run(),
+        Command::Check(args) => commands::check::run(&args),
+        Command::Explain { rule } => commands::explain::run(rule.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,7 @@
 //! One file per command, each with a `run` that returns the exit code.
 
+pub mod check;
 pub mod completions;
+pub mod explain;
 pub mod new;
 pub mod templates;

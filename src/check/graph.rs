@@ -1,0 +1,587 @@
+//! The import graph, built once for the whole repository: which file reaches which, how, and from
+//! where. Every rule that asks "is this imported?" reads it.
+//!
+//! A reference is a path in a file's syntax tree: `import ./x.nix`, `./x` in an `imports` list, a
+//! directory handed to `scanPaths` or `readDir` (its modules are discovered), a directory handed to
+//! `packagesFromDirectoryRecursive` (everything under it), an interpolated `../hosts/${name}`
+//! (every entry of `../hosts/`), or `self + "/x.nix"`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use rnix::SyntaxKind::*;
+use rnix::SyntaxNode;
+
+use crate::nix::syntax::{
+    apply_parts, callee_name, dotted_name, in_module_binding, is_builtin, parent_skipping_parens,
+    path_literal, string_parts, unparen, PathLiteral, StringPart,
+};
+
+/// How a file refers to a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    /// `import P`, or `P` in an `imports` / `modules` list: a module or expression is loaded.
+    Import,
+    /// Any other use of the path: `callPackage ./x.nix`, `all = ./nixos;`, `src = ./.`.
+    Value,
+    /// The modules of a directory: its `.nix` files but `default.nix`, and its subdirectories'
+    /// `default.nix` (what `scanPaths`, `readDir` or `../hosts/${name}` reach).
+    Discover,
+    /// Every `.nix` file under a directory (`packagesFromDirectoryRecursive`, `listFilesRecursive`).
+    DiscoverAll,
+}
+
+/// A reference as written, before it is matched against the files that exist.
+#[derive(Clone, Debug)]
+pub struct RawRef {
+    pub kind: RefKind,
+    /// Normalized, relative to the repository root (`""` is the root).
+    pub path: String,
+    pub offset: usize,
+    /// Written as `import P` (a value import: the module loses its identity).
+    pub import_call: bool,
+    /// Sits in an `imports` or `modules` list.
+    pub module_list: bool,
+}
+
+/// Functions that import every module of a directory they are given.
+fn discovers(name: &str) -> bool {
+    name.to_ascii_lowercase().contains("scan")
+        || matches!(
+            name,
+            "readDir"
+                | "listDirectory"
+                | "importDir"
+                | "importDirectory"
+                | "importModules"
+                | "listModules"
+                | "umport"
+        )
+}
+
+/// Functions that reach every file under a directory.
+fn discovers_all(name: &str) -> bool {
+    matches!(
+        name,
+        "packagesFromDirectoryRecursive"
+            | "listFilesRecursive"
+            | "rakeLeaves"
+            | "flattenTree"
+            | "importTree"
+            | "import-tree"
+            | "load"
+            | "loadModules"
+            | "callDirectory"
+    )
+}
+
+/// Joins a path literal to the directory of the file it is written in; `None` when it leaves the
+/// repository or is absolute.
+pub fn join(dir: &str, literal: &str) -> Option<String> {
+    if literal.starts_with('/') || literal.starts_with('~') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in literal.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The directory of a relative file path (`""` for the root).
+pub fn parent_dir(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+fn is_self(node: &SyntaxNode) -> bool {
+    matches!(dotted_name(node).as_deref(),
+        Some([s]) if s == "self")
+        || matches!(dotted_name(node).as_deref(),
+        Some([i, s]) if i == "inputs" && s == "self")
+}
+
+/// Every path reference in a file.
+pub fn references(file: &str, root: &SyntaxNode) -> Vec<RawRef> {
+    let dir = parent_dir(file);
+    let mut refs = Vec::new();
+    for node in root.descendants() {
+        let offset = usize::from(node.text_range().start());
+        match node.kind() {
+            NODE_PATH_REL => {
+                if is_lhs_of_string_append(&node) {
+                    continue; // `./. + "/x.nix"`: the whole sum is handled below
+                }
+                match path_literal(&node) {
+                    Some(PathLiteral::Static(text)) => {
+                        if let Some(path) = join(dir, &text) {
+                            refs.push(classify(&node, path, offset));
+                        }
+                    }
+                    Some(PathLiteral::Interpolated(prefix)) => {
+                        let prefix = prefix.rsplit_once('/').map_or("", |(d, _)| d);
+                        let prefix = if prefix.is_empty() { "." } else { prefix };
+                        if let Some(path) = join(dir, prefix) {
+                            refs.push(discover(&node, path, offset));
+                        }
+                    }
+                    None => {}
+                }
+            }
+            NODE_BIN_OP => {
+                let mut children = node.children();
+                let (Some(lhs), Some(rhs)) = (children.next(), children.next()) else {
+                    continue;
+                };
+                if !is_plus(&node) || unparen(&rhs).kind() != NODE_STRING {
+                    continue;
+                }
+                let lhs = unparen(&lhs);
+                let base = if is_self(&lhs) {
+                    Some(String::new())
+                } else if let Some(PathLiteral::Static(text)) = path_literal(&lhs) {
+                    join(dir, &text)
+                } else {
+                    None
+                };
+                if let Some(base) = base {
+                    push_appended(
+                        &mut refs,
+                        &node,
+                        &base,
+                        &string_parts(&unparen(&rhs)),
+                        offset,
+                    );
+                }
+            }
+            NODE_STRING => {
+                let parts = string_parts(&node);
+                if let Some(StringPart::Interpolation(first)) = parts.first() {
+                    if is_self(first) {
+                        push_appended(&mut refs, &node, "", &parts[1..], offset);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    refs
+}
+
+fn is_plus(node: &SyntaxNode) -> bool {
+    node.children_with_tokens()
+        .any(|e| e.as_token().is_some_and(|t| t.kind() == TOKEN_ADD))
+}
+
+fn is_lhs_of_string_append(node: &SyntaxNode) -> bool {
+    let Some((parent, child)) = parent_skipping_parens(node) else {
+        return false;
+    };
+    parent.kind() == NODE_BIN_OP
+        && is_plus(&parent)
+        && parent.first_child().as_ref() == Some(&child)
+        && parent
+            .children()
+            .nth(1)
+            .is_some_and(|rhs| unparen(&rhs).kind() == NODE_STRING)
+}
+
+/// `base + "/a/b.nix"` or `"${self}/a/${x}"`: a path when the rest is static, else its directory.
+fn push_appended(
+    refs: &mut Vec<RawRef>,
+    node: &SyntaxNode,
+    base: &str,
+    rest: &[StringPart],
+    offset: usize,
+) {
+    let mut text = String::new();
+    let mut interpolated = false;
+    for part in rest {
+        match part {
+            StringPart::Text(t) => text.push_str(t),
+            StringPart::Interpolation(_) => {
+                interpolated = true;
+                break;
+            }
+        }
+    }
+    if !(text.starts_with('/') || text.is_empty() && interpolated) {
+        return;
+    }
+    let literal = text.trim_start_matches('/');
+    if interpolated {
+        let prefix = literal.rsplit_once('/').map_or("", |(d, _)| d);
+        if let Some(path) = join(base, prefix) {
+            refs.push(discover(node, path, offset));
+        }
+    } else if let Some(path) = join(base, literal) {
+        refs.push(classify(node, path, offset));
+    }
+}
+
+fn discover(node: &SyntaxNode, path: String, offset: usize) -> RawRef {
+    let all = enclosing_callees(node).iter().any(|n| discovers_all(n));
+    RawRef {
+        kind: if all {
+            RefKind::DiscoverAll
+        } else {
+            RefKind::Discover
+        },
+        path,
+        offset,
+        import_call: false,
+        module_list: in_module_binding(node),
+    }
+}
+
+/// The names of the functions `node` is (part of) an argument of, innermost first, within the
+/// same function body.
+fn enclosing_callees(node: &SyntaxNode) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut child = node.clone();
+    for ancestor in node.ancestors().skip(1) {
+        if ancestor.kind() == NODE_LAMBDA || names.len() >= 3 {
+            break;
+        }
+        if ancestor.kind() == NODE_APPLY {
+            let is_argument = ancestor.children().nth(1).as_ref() == Some(&child);
+            if is_argument {
+                if let Some((function, _)) = apply_parts(&ancestor) {
+                    if let Some(name) = callee_name(&function) {
+                        names.push(name);
+                    }
+                }
+            }
+        }
+        child = ancestor;
+    }
+    names
+}
+
+fn classify(node: &SyntaxNode, path: String, offset: usize) -> RawRef {
+    let mut effective = node.clone();
+    let mut import_call = false;
+    if let Some((parent, child)) = parent_skipping_parens(node) {
+        if parent.kind() == NODE_APPLY && parent.children().nth(1).as_ref() == Some(&child) {
+            if let Some(function) = parent.first_child() {
+                if is_builtin(&function, "import") {
+                    import_call = true;
+                    effective = parent;
+                }
+            }
+        }
+    }
+    let module_list = in_module_binding(&effective);
+    let callees = enclosing_callees(node);
+    let kind = if import_call {
+        RefKind::Import
+    } else if callees.iter().any(|n| discovers_all(n)) {
+        RefKind::DiscoverAll
+    } else if callees.iter().any(|n| discovers(n)) {
+        RefKind::Discover
+    } else if module_list {
+        RefKind::Import
+    } else {
+        RefKind::Value
+    };
+    RawRef {
+        kind,
+        path,
+        offset,
+        import_call,
+        module_list,
+    }
+}
+
+/// An edge of the graph: file `from` reaches file `to`.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub from: usize,
+    pub to: usize,
+    pub kind: RefKind,
+    pub offset: usize,
+    pub import_call: bool,
+    pub module_list: bool,
+}
+
+/// The import graph over the repository's `.nix` files (indices into `Repo::files`).
+#[derive(Default)]
+pub struct Graph {
+    pub edges: Vec<Edge>,
+    /// Edge indices leaving each file.
+    pub outgoing: Vec<Vec<usize>>,
+    /// Edge indices arriving at each file.
+    pub incoming: Vec<Vec<usize>>,
+    /// Files evaluation starts from: the root's `.nix` files and every `flake.nix`.
+    pub roots: Vec<usize>,
+    /// Whether some root reaches the file.
+    pub reached: Vec<bool>,
+    /// Directories whose modules an `imports` binding discovers (`imports = scanPaths ./.;`), with
+    /// the file that does it: each of their subdirectories is imported and needs a default.nix.
+    pub scanned: Vec<(String, usize)>,
+}
+
+/// What the graph needs to know about the tree.
+pub struct Tree<'a> {
+    pub index: &'a HashMap<String, usize>,
+    pub nix_files: &'a BTreeSet<String>,
+    pub dirs: &'a BTreeSet<String>,
+}
+
+impl Tree<'_> {
+    /// The modules of a directory, as scanPaths sees them.
+    fn modules_of(&self, dir: &str) -> Vec<usize> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut out = Vec::new();
+        for path in self.nix_files.range(prefix.clone()..) {
+            let Some(rest) = path.strip_prefix(&prefix) else {
+                break;
+            };
+            match rest.split_once('/') {
+                None if rest != "default.nix" => out.extend(self.index.get(path)),
+                Some((_, "default.nix")) => out.extend(self.index.get(path)),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn all_under(&self, dir: &str) -> Vec<usize> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        self.nix_files
+            .range(prefix.clone()..)
+            .take_while(|p| p.starts_with(&prefix))
+            .filter_map(|p| self.index.get(p).copied())
+            .collect()
+    }
+
+    fn is_dir(&self, path: &str) -> bool {
+        path.is_empty() || self.dirs.contains(path)
+    }
+
+    fn default_nix(&self, dir: &str) -> Option<usize> {
+        let path = if dir.is_empty() {
+            "default.nix".to_string()
+        } else {
+            format!("{dir}/default.nix")
+        };
+        self.index.get(&path).copied()
+    }
+}
+
+impl Graph {
+    /// Resolves every file's references against the tree and finds what the roots reach.
+    pub fn build(paths: &[String], refs: &[Vec<RawRef>], tree: &Tree<'_>) -> Graph {
+        let n = paths.len();
+        let mut graph = Graph {
+            outgoing: vec![Vec::new(); n],
+            incoming: vec![Vec::new(); n],
+            reached: vec![false; n],
+            ..Graph::default()
+        };
+        for (from, file_refs) in refs.iter().enumerate() {
+            let own_dir = parent_dir(&paths[from]);
+            for raw in file_refs {
+                if raw.kind == RefKind::Discover && raw.module_list && tree.is_dir(&raw.path) {
+                    graph.scanned.push((raw.path.clone(), from));
+                }
+                let (targets, kind): (Vec<usize>, RefKind) = if let Some(&file) =
+                    tree.index.get(&raw.path)
+                {
+                    (vec![file], raw.kind)
+                } else if tree.is_dir(&raw.path) {
+                    match (raw.kind, tree.default_nix(&raw.path)) {
+                        (RefKind::Discover, _) => (tree.modules_of(&raw.path), raw.kind),
+                        (RefKind::DiscoverAll, _) => (tree.all_under(&raw.path), raw.kind),
+                        (RefKind::Import | RefKind::Value, Some(file)) => (vec![file], raw.kind),
+                        (RefKind::Import, None) => (Vec::new(), raw.kind),
+                        // A directory used as a value, not the file's own tree: something
+                        // (a loader, a copy into the store) takes all of it.
+                        (RefKind::Value, None) if !is_ancestor_or_self(&raw.path, own_dir) => {
+                            (tree.all_under(&raw.path), RefKind::DiscoverAll)
+                        }
+                        (RefKind::Value, None) => (Vec::new(), raw.kind),
+                    }
+                } else {
+                    (Vec::new(), raw.kind)
+                };
+                for to in targets {
+                    let id = graph.edges.len();
+                    graph.edges.push(Edge {
+                        from,
+                        to,
+                        kind,
+                        offset: raw.offset,
+                        import_call: raw.import_call,
+                        module_list: raw.module_list,
+                    });
+                    graph.outgoing[from].push(id);
+                    graph.incoming[to].push(id);
+                }
+            }
+        }
+        graph.roots = paths
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.contains('/') || p.ends_with("/flake.nix"))
+            .map(|(i, _)| i)
+            .collect();
+        let mut stack = graph.roots.clone();
+        while let Some(file) = stack.pop() {
+            if std::mem::replace(&mut graph.reached[file], true) {
+                continue;
+            }
+            for &edge in &graph.outgoing[file] {
+                let to = graph.edges[edge].to;
+                if !graph.reached[to] {
+                    stack.push(to);
+                }
+            }
+        }
+        graph
+    }
+
+    /// Whether an edge loads a module or expression (the edges cycles and depth are about).
+    pub fn is_load(&self, edge: &Edge) -> bool {
+        matches!(edge.kind, RefKind::Import | RefKind::Discover)
+    }
+}
+
+impl Graph {
+    /// The strongly connected components over the load edges (iterative Tarjan), each listed
+    /// after every component it reaches: successors first.
+    pub fn components(&self) -> Vec<Vec<usize>> {
+        const UNSEEN: usize = usize::MAX;
+        let n = self.outgoing.len();
+        let mut index = vec![UNSEEN; n];
+        let mut low = vec![0; n];
+        let mut on_stack = vec![false; n];
+        let mut stack = Vec::new();
+        let mut components = Vec::new();
+        let mut counter = 0;
+        for start in 0..n {
+            if index[start] != UNSEEN {
+                continue;
+            }
+            let mut calls: Vec<(usize, usize)> = vec![(start, 0)];
+            index[start] = counter;
+            low[start] = counter;
+            counter += 1;
+            stack.push(start);
+            on_stack[start] = true;
+            while let Some(top) = calls.len().checked_sub(1) {
+                let (v, position) = calls[top];
+                if let Some(&edge_id) = self.outgoing[v].get(position) {
+                    calls[top].1 += 1;
+                    let edge = &self.edges[edge_id];
+                    if !self.is_load(edge) {
+                        continue;
+                    }
+                    let w = edge.to;
+                    if index[w] == UNSEEN {
+                        index[w] = counter;
+                        low[w] = counter;
+                        counter += 1;
+                        stack.push(w);
+                        on_stack[w] = true;
+                        calls.push((w, 0));
+                    } else if on_stack[w] {
+                        low[v] = low[v].min(index[w]);
+                    }
+                } else {
+                    calls.pop();
+                    if let Some(&(u, _)) = calls.last() {
+                        low[u] = low[u].min(low[v]);
+                    }
+                    if low[v] == index[v] {
+                        let mut component = Vec::new();
+                        while let Some(w) = stack.pop() {
+                            on_stack[w] = false;
+                            component.push(w);
+                            if w == v {
+                                break;
+                            }
+                        }
+                        components.push(component);
+                    }
+                }
+            }
+        }
+        components
+    }
+}
+
+fn is_ancestor_or_self(dir: &str, of: &str) -> bool {
+    dir.is_empty() || of == dir || of.starts_with(&format!("{dir}/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_stay_inside() {
+        assert_eq!(join("a/b", "../c.nix").as_deref(), Some("a/c.nix"));
+        assert_eq!(join("a", "./.").as_deref(), Some("a"));
+        assert_eq!(join("", "../x"), None);
+        assert_eq!(join("a", "/etc/x"), None);
+    }
+
+    fn refs_of(file: &str, text: &str) -> Vec<(RefKind, String)> {
+        let root = rnix::Root::parse(text).syntax();
+        references(file, &root)
+            .into_iter()
+            .map(|r| (r.kind, r.path))
+            .collect()
+    }
+
+    #[test]
+    fn kinds_of_references() {
+        assert_eq!(
+            refs_of(
+                "m/default.nix",
+                "{ lib, ... }: { imports = lib.custom.scanPaths ./.; }"
+            ),
+            vec![(RefKind::Discover, "m".into())]
+        );
+        assert_eq!(
+            refs_of(
+                "m/default.nix",
+                "{ imports = [ ./a.nix (import ./b.nix) ]; }"
+            ),
+            vec![
+                (RefKind::Import, "m/a.nix".into()),
+                (RefKind::Import, "m/b.nix".into())
+            ]
+        );
+        assert_eq!(
+            refs_of(
+                "f/c.nix",
+                "{ x = n: ../hosts/${n}; y = self + \"/z/w.nix\"; }"
+            ),
+            vec![
+                (RefKind::Discover, "hosts".into()),
+                (RefKind::Value, "z/w.nix".into())
+            ]
+        );
+        assert_eq!(
+            refs_of(
+                "o/d.nix",
+                "lib.packagesFromDirectoryRecursive { directory = ../pkgs; }"
+            ),
+            vec![(RefKind::DiscoverAll, "pkgs".into())]
+        );
+    }
+}

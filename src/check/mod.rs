@@ -1,0 +1,308 @@
+//! The repository model every rule shares: walked once, each `.nix` file read and parsed once (in
+//! parallel), the import graph built once. Nothing in here writes to the repository.
+
+pub mod config;
+pub mod graph;
+pub mod shape;
+pub mod walk;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::answers::{AnswersFile, ANSWERS_FILE};
+use crate::error::{Error, Result};
+use crate::nix::{LineIndex, Parsed};
+use crate::rules::{self, Finding, RuleInfo, Severity};
+
+use self::config::Settings;
+use self::graph::{Graph, RawRef, Tree};
+use self::shape::Shape;
+use self::walk::Skipped;
+
+/// Files larger than this are not parsed (generated data, not configuration).
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One `.nix` file: its text, its syntax tree and its line index.
+pub struct SourceFile {
+    /// Relative to the repository root, with `/`.
+    pub path: String,
+    pub text: String,
+    pub parsed: Parsed,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let text = text.into();
+        SourceFile {
+            path: path.into(),
+            parsed: Parsed::new(&text),
+            lines: LineIndex::new(&text),
+            text,
+        }
+    }
+
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines.line_col(&self.text, offset)
+    }
+
+    /// The directory the file is in (`""` at the root).
+    pub fn dir(&self) -> &str {
+        graph::parent_dir(&self.path)
+    }
+
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// The repository as every rule sees it.
+pub struct Repo {
+    pub files: Vec<SourceFile>,
+    pub index: HashMap<String, usize>,
+    /// Every regular file (any extension), relative.
+    pub all_files: BTreeSet<String>,
+    pub dirs: BTreeSet<String>,
+    pub graph: Graph,
+    pub shape: Shape,
+    pub settings: Settings,
+}
+
+impl Repo {
+    /// Builds the model from files already read: `nix` are `.nix` files with their text, `others`
+    /// every other regular file, `dirs` the directories. Parses in parallel.
+    pub fn from_sources(
+        nix: Vec<(String, String)>,
+        others: Vec<String>,
+        dirs: Vec<String>,
+        shape: Shape,
+        settings: Settings,
+    ) -> Repo {
+        let parsed: Vec<(SourceFile, Vec<RawRef>)> = nix
+            .into_par_iter()
+            .map(|(path, text)| {
+                let file = SourceFile::new(path, text);
+                let refs = graph::references(&file.path, &file.parsed.syntax());
+                (file, refs)
+            })
+            .collect();
+        let (files, refs): (Vec<SourceFile>, Vec<Vec<RawRef>>) = parsed.into_iter().unzip();
+        Repo::assemble(files, refs, others, dirs, shape, settings)
+    }
+
+    fn assemble(
+        files: Vec<SourceFile>,
+        refs: Vec<Vec<RawRef>>,
+        others: Vec<String>,
+        dirs: Vec<String>,
+        shape: Shape,
+        settings: Settings,
+    ) -> Repo {
+        let index: HashMap<String, usize> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
+        let nix_files: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+        let mut dirs: BTreeSet<String> = dirs.into_iter().collect();
+        let mut all_files: BTreeSet<String> = others.into_iter().collect();
+        all_files.extend(nix_files.iter().cloned());
+        for file in &all_files {
+            let mut dir = graph::parent_dir(file);
+            while !dir.is_empty() && dirs.insert(dir.to_string()) {
+                dir = graph::parent_dir(dir);
+            }
+        }
+        let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+        let graph = Graph::build(
+            &paths,
+            &refs,
+            &Tree {
+                index: &index,
+                nix_files: &nix_files,
+                dirs: &dirs,
+            },
+        );
+        Repo {
+            files,
+            index,
+            all_files,
+            dirs,
+            graph,
+            shape,
+            settings,
+        }
+    }
+
+    pub fn file(&self, path: &str) -> Option<&SourceFile> {
+        self.index.get(path).map(|&i| &self.files[i])
+    }
+
+    /// A finding of `rule` at byte `offset` of `file`.
+    pub fn finding(
+        &self,
+        rule: &'static RuleInfo,
+        file: &SourceFile,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Finding {
+        let (line, column) = file.line_col(offset);
+        Finding::new(rule, &file.path, line, column, message)
+    }
+
+    /// Runs every rule that is on, in parallel, and returns the findings in a stable order.
+    pub fn check(&self) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = rules::registry()
+            .par_iter()
+            .filter_map(|rule| {
+                let info = rule.info();
+                let severity = self.settings.severity(info.id, info.severity)?;
+                let mut found = rule.check(self);
+                for finding in &mut found {
+                    finding.severity = severity;
+                }
+                Some(found)
+            })
+            .flatten()
+            .filter(|f| !self.settings.ignored(&f.file))
+            .collect();
+        findings.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.rule, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
+        });
+        findings.dedup();
+        findings
+    }
+}
+
+/// The outcome of checking a directory.
+pub struct Outcome {
+    pub root: PathBuf,
+    pub shape: Shape,
+    pub files_checked: usize,
+    pub findings: Vec<Finding>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Outcome {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Reads and checks the repository at `root`. Never writes.
+pub fn check_dir(root: &Path) -> Result<Outcome> {
+    let meta = std::fs::metadata(root).map_err(|e| Error::io("read", root, e))?;
+    if !meta.is_dir() {
+        return Err(Error::usage(format!(
+            "{} is not a directory; give the repository's directory",
+            root.display()
+        )));
+    }
+    let answers_path = root.join(ANSWERS_FILE);
+    let (shape, settings) = match std::fs::symlink_metadata(&answers_path) {
+        Ok(meta) if meta.is_file() => {
+            let file = AnswersFile::read(&answers_path)?;
+            let settings =
+                Settings::from_config(&file.check.clone().unwrap_or_default(), &answers_path)?;
+            let dir_name = std::path::absolute(root)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "config".into());
+            let answers = file.resolve(&dir_name).map_err(|message| Error::Config {
+                path: answers_path.clone(),
+                message: format!(
+                    "{message}; fix the file or remove it to let check infer the shape"
+                ),
+            })?;
+            (Some(Shape::recorded(answers)), settings)
+        }
+        _ => (None, Settings::default()),
+    };
+
+    let listing = walk::walk(root);
+    let mut skipped = listing.skipped;
+    let read: Vec<std::result::Result<(String, String), Skipped>> = listing
+        .nix
+        .into_par_iter()
+        .map(|(rel, absolute)| read_source(rel, &absolute))
+        .collect();
+    let mut nix = Vec::new();
+    for item in read {
+        match item {
+            Ok(source) => nix.push(source),
+            Err(skip) => skipped.push(skip),
+        }
+    }
+    skipped.sort();
+    let dirs_set: BTreeSet<String> = listing.dirs.iter().cloned().collect();
+    let shape = shape.unwrap_or_else(|| Shape::infer(&dirs_set));
+    let others: Vec<String> = listing
+        .files
+        .into_iter()
+        .filter(|f| !f.ends_with(".nix"))
+        .collect();
+    let files_checked = nix.len();
+    let repo = Repo::from_sources(nix, others, listing.dirs, shape, settings);
+    let findings = repo.check();
+    Ok(Outcome {
+        root: root.to_path_buf(),
+        shape: repo.shape,
+        files_checked,
+        findings,
+        skipped,
+    })
+}
+
+fn read_source(rel: String, absolute: &Path) -> std::result::Result<(String, String), Skipped> {
+    let skip = |reason: String| Skipped {
+        path: rel.clone(),
+        reason,
+    };
+    let meta = std::fs::metadata(absolute).map_err(|e| skip(format!("unreadable: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(skip(format!(
+            "larger than {} MiB, not parsed",
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    let bytes = std::fs::read(absolute).map_err(|e| skip(format!("unreadable: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| skip("not UTF-8 text, not parsed".into()))?;
+    Ok((rel, text))
+}
+
+/// A repository model from in-memory files, for the rules' unit tests.
+#[cfg(test)]
+pub fn test_repo(files: &[(&str, &str)]) -> Repo {
+    let nix: Vec<(String, String)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".nix"))
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    let others: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| !p.ends_with(".nix"))
+        .map(|(p, _)| p.to_string())
+        .collect();
+    let mut dirs = BTreeSet::new();
+    for (path, _) in files {
+        let mut dir = graph::parent_dir(path);
+        while !dir.is_empty() {
+            dirs.insert(dir.to_string());
+            dir = graph::parent_dir(dir);
+        }
+    }
+    let shape = Shape::infer(&dirs);
+    Repo::from_sources(
+        nix,
+        others,
+        dirs.into_iter().collect(),
+        shape,
+        Settings::default(),
+    )
+}
