@@ -12,8 +12,8 @@ use rnix::SyntaxKind::*;
 use rnix::SyntaxNode;
 
 use crate::nix::syntax::{
-    apply_parts, callee_name, dotted_name, in_module_binding, is_builtin, parent_skipping_parens,
-    path_literal, string_parts, unparen, PathLiteral, StringPart,
+    apply_parts, callee_name, dotted_name, in_module_binding, is_builtin, module_binding,
+    parent_skipping_parens, path_literal, string_parts, unparen, PathLiteral, StringPart,
 };
 
 /// How a file refers to a path.
@@ -41,6 +41,10 @@ pub struct RawRef {
     pub import_call: bool,
     /// Sits in an `imports` or `modules` list.
     pub module_list: bool,
+    /// Where that `imports` / `modules` binding starts: references in one binding load together.
+    pub binding: Option<usize>,
+    /// For an interpolated path, the files it can name.
+    pub pattern: Option<PathPattern>,
 }
 
 /// Functions that import every module of a directory they are given.
@@ -122,11 +126,10 @@ pub fn references(file: &str, root: &SyntaxNode) -> Vec<RawRef> {
                             refs.push(classify(&node, path, offset));
                         }
                     }
-                    Some(PathLiteral::Interpolated(prefix)) => {
-                        let prefix = prefix.rsplit_once('/').map_or("", |(d, _)| d);
-                        let prefix = if prefix.is_empty() { "." } else { prefix };
-                        if let Some(path) = join(dir, prefix) {
-                            refs.push(discover(&node, path, offset));
+                    Some(PathLiteral::Interpolated(_)) => {
+                        let text = holed_text(&node);
+                        if let Some(pattern) = PathPattern::new(dir, &text) {
+                            refs.push(discover(&node, pattern, offset));
                         }
                     }
                     None => {}
@@ -164,12 +167,129 @@ pub fn references(file: &str, root: &SyntaxNode) -> Vec<RawRef> {
                     if is_self(first) {
                         push_appended(&mut refs, &node, "", &parts[1..], offset);
                     }
+                } else if under_root_helper(&node) {
+                    // `mylib.relativeToRoot "hosts/x"`, `map mylib.relativeToRoot [ "a.nix" ]`.
+                    let mut rooted = vec![StringPart::Text("/".into())];
+                    rooted.extend(parts);
+                    push_appended(&mut refs, &node, "", &rooted, offset);
                 }
             }
             _ => {}
         }
     }
     refs
+}
+
+/// A path literal's text with a hole for each interpolation.
+fn holed_text(node: &SyntaxNode) -> String {
+    let mut text = String::new();
+    for element in node.children_with_tokens() {
+        match element {
+            rnix::NodeOrToken::Token(token) => text.push_str(token.text()),
+            rnix::NodeOrToken::Node(_) => text.push(HOLE),
+        }
+    }
+    text
+}
+
+/// Stands for an interpolation in a path's text.
+const HOLE: char = '\u{0}';
+
+/// A path with holes where interpolations were, from the root: `../hosts/${name}` written in
+/// `flake/x.nix` is `hosts/*`; `../users/${u}/${os}.nix` is `users/*/*.nix`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathPattern {
+    segments: Vec<Segment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Segment {
+    Name(String),
+    Hole { prefix: String, suffix: String },
+}
+
+impl PathPattern {
+    /// `None` when the pattern leaves the repository or climbs out of a hole.
+    fn new(dir: &str, text: &str) -> Option<PathPattern> {
+        if text.starts_with('/') || text.starts_with('~') {
+            return None;
+        }
+        let mut segments: Vec<Segment> = dir
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| Segment::Name(s.to_string()))
+            .collect();
+        for part in text.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => match segments.pop() {
+                    Some(Segment::Name(_)) => {}
+                    _ => return None,
+                },
+                p => match p.split_once(HOLE) {
+                    Some((prefix, rest)) => segments.push(Segment::Hole {
+                        prefix: prefix.to_string(),
+                        suffix: rest.rsplit(HOLE).next().unwrap_or("").to_string(),
+                    }),
+                    None => segments.push(Segment::Name(p.to_string())),
+                },
+            }
+        }
+        Some(PathPattern { segments })
+    }
+
+    /// The directory before the first hole.
+    fn fixed_prefix(&self) -> String {
+        self.segments
+            .iter()
+            .map_while(|s| match s {
+                Segment::Name(n) => Some(n.as_str()),
+                Segment::Hole { .. } => None,
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    fn matches(&self, path: &str) -> bool {
+        let parts: Vec<&str> = path.split('/').collect();
+        let fits = |parts: &[&str]| {
+            parts.len() == self.segments.len()
+                && parts.iter().zip(&self.segments).all(|(p, s)| match s {
+                    Segment::Name(n) => n == p,
+                    Segment::Hole { prefix, suffix } => {
+                        p.len() >= prefix.len() + suffix.len()
+                            && p.starts_with(prefix.as_str())
+                            && p.ends_with(suffix.as_str())
+                    }
+                })
+        };
+        fits(&parts) || (parts.last() == Some(&"default.nix") && fits(&parts[..parts.len() - 1]))
+    }
+}
+
+/// Helpers that turn a string into a path from the repository's root.
+const ROOT_HELPERS: &[&str] = &["relativeToRoot", "fromRoot", "rootPath"];
+
+/// Whether a string is handed to a root helper, directly or through `map helper [ … ]`.
+fn under_root_helper(node: &SyntaxNode) -> bool {
+    let mut child = node.clone();
+    for ancestor in node.ancestors().skip(1).take(4) {
+        if ancestor.kind() == NODE_LAMBDA || ancestor.kind() == NODE_ATTRPATH_VALUE {
+            return false;
+        }
+        if ancestor.kind() == NODE_APPLY && ancestor.children().nth(1).as_ref() == Some(&child) {
+            if let Some((function, args)) = apply_parts(&ancestor) {
+                let named = |n: &SyntaxNode| {
+                    callee_name(n).is_some_and(|name| ROOT_HELPERS.contains(&name.as_str()))
+                };
+                if named(&function) || args.iter().any(named) {
+                    return true;
+                }
+            }
+        }
+        child = ancestor;
+    }
+    false
 }
 
 fn is_plus(node: &SyntaxNode) -> bool {
@@ -214,16 +334,22 @@ fn push_appended(
     }
     let literal = text.trim_start_matches('/');
     if interpolated {
-        let prefix = literal.rsplit_once('/').map_or("", |(d, _)| d);
-        if let Some(path) = join(base, prefix) {
-            refs.push(discover(node, path, offset));
+        let mut holed = String::new();
+        for part in rest {
+            match part {
+                StringPart::Text(t) => holed.push_str(t),
+                StringPart::Interpolation(_) => holed.push(HOLE),
+            }
+        }
+        if let Some(pattern) = PathPattern::new(base, holed.trim_start_matches('/')) {
+            refs.push(discover(node, pattern, offset));
         }
     } else if let Some(path) = join(base, literal) {
         refs.push(classify(node, path, offset));
     }
 }
 
-fn discover(node: &SyntaxNode, path: String, offset: usize) -> RawRef {
+fn discover(node: &SyntaxNode, pattern: PathPattern, offset: usize) -> RawRef {
     let all = enclosing_callees(node).iter().any(|n| discovers_all(n));
     RawRef {
         kind: if all {
@@ -231,10 +357,12 @@ fn discover(node: &SyntaxNode, path: String, offset: usize) -> RawRef {
         } else {
             RefKind::Discover
         },
-        path,
+        path: pattern.fixed_prefix(),
+        pattern: (!all).then_some(pattern),
         offset,
         import_call: false,
         module_list: in_module_binding(node),
+        binding: module_binding(node).map(|b| b.text_range().start().into()),
     }
 }
 
@@ -275,7 +403,8 @@ fn classify(node: &SyntaxNode, path: String, offset: usize) -> RawRef {
             }
         }
     }
-    let module_list = in_module_binding(&effective);
+    let binding = module_binding(&effective).map(|b| b.text_range().start().into());
+    let module_list = binding.is_some();
     let callees = enclosing_callees(node);
     let kind = if import_call {
         RefKind::Import
@@ -294,6 +423,8 @@ fn classify(node: &SyntaxNode, path: String, offset: usize) -> RawRef {
         offset,
         import_call,
         module_list,
+        binding,
+        pattern: None,
     }
 }
 
@@ -306,6 +437,7 @@ pub struct Edge {
     pub offset: usize,
     pub import_call: bool,
     pub module_list: bool,
+    pub binding: Option<usize>,
 }
 
 /// The import graph over the repository's `.nix` files (indices into `Repo::files`).
@@ -354,6 +486,21 @@ impl Tree<'_> {
         out
     }
 
+    fn matching(&self, pattern: &PathPattern) -> Vec<usize> {
+        let fixed = pattern.fixed_prefix();
+        let prefix = if fixed.is_empty() {
+            String::new()
+        } else {
+            format!("{fixed}/")
+        };
+        self.nix_files
+            .range(prefix.clone()..)
+            .take_while(|p| p.starts_with(&prefix))
+            .filter(|p| pattern.matches(p))
+            .filter_map(|p| self.index.get(p).copied())
+            .collect()
+    }
+
     fn all_under(&self, dir: &str) -> Vec<usize> {
         let prefix = if dir.is_empty() {
             String::new()
@@ -394,12 +541,16 @@ impl Graph {
         for (from, file_refs) in refs.iter().enumerate() {
             let own_dir = parent_dir(&paths[from]);
             for raw in file_refs {
-                if raw.kind == RefKind::Discover && raw.module_list && tree.is_dir(&raw.path) {
+                if raw.kind == RefKind::Discover
+                    && raw.pattern.is_none()
+                    && raw.module_list
+                    && tree.is_dir(&raw.path)
+                {
                     graph.scanned.push((raw.path.clone(), from));
                 }
-                let (targets, kind): (Vec<usize>, RefKind) = if let Some(&file) =
-                    tree.index.get(&raw.path)
-                {
+                let (targets, kind): (Vec<usize>, RefKind) = if let Some(pattern) = &raw.pattern {
+                    (tree.matching(pattern), RefKind::Discover)
+                } else if let Some(&file) = tree.index.get(&raw.path) {
                     (vec![file], raw.kind)
                 } else if tree.is_dir(&raw.path) {
                     match (raw.kind, tree.default_nix(&raw.path)) {
@@ -426,6 +577,7 @@ impl Graph {
                         offset: raw.offset,
                         import_call: raw.import_call,
                         module_list: raw.module_list,
+                        binding: raw.binding,
                     });
                     graph.outgoing[from].push(id);
                     graph.incoming[to].push(id);
@@ -453,13 +605,36 @@ impl Graph {
         graph
     }
 
-    /// Whether an edge loads a module or expression (the edges cycles and depth are about).
+    /// Whether an edge loads a module or expression (the edges cycles and depth are about):
+    /// `import P`, or a path in an `imports` / `modules` binding (scanPaths there included).
     pub fn is_load(&self, edge: &Edge) -> bool {
-        matches!(edge.kind, RefKind::Import | RefKind::Discover)
+        edge.import_call || edge.module_list
     }
 }
 
 impl Graph {
+    /// Whether `from` loads `to`, directly or through other files.
+    pub fn loads(&self, from: usize, to: usize) -> bool {
+        let mut seen = vec![false; self.outgoing.len()];
+        let mut stack = vec![from];
+        while let Some(file) = stack.pop() {
+            if std::mem::replace(&mut seen[file], true) {
+                continue;
+            }
+            for &edge_id in &self.outgoing[file] {
+                let edge = &self.edges[edge_id];
+                if !self.is_load(edge) {
+                    continue;
+                }
+                if edge.to == to {
+                    return true;
+                }
+                stack.push(edge.to);
+            }
+        }
+        false
+    }
+
     /// The strongly connected components over the load edges (iterative Tarjan), each listed
     /// after every component it reaches: successors first.
     pub fn components(&self) -> Vec<Vec<usize>> {

@@ -195,9 +195,24 @@ pub fn binding_path(node: &SyntaxNode) -> Vec<String> {
 /// Whether `node` is (part of) the value of an `imports` or `modules` binding: what the module
 /// system loads (`imports = [ ./a.nix ];`, `imports = lib.custom.scanPaths ./.;`).
 pub fn in_module_binding(node: &SyntaxNode) -> bool {
-    binding_path(node)
-        .last()
-        .is_some_and(|name| name == "imports" || name == "modules")
+    module_binding(node).is_some()
+}
+
+/// The `imports = …` / `modules = …` binding `node` belongs to, if any (within its function).
+pub fn module_binding(node: &SyntaxNode) -> Option<SyntaxNode> {
+    let mut current = node.clone();
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            NODE_LAMBDA => return None,
+            NODE_ATTRPATH_VALUE if parent.first_child().as_ref() != Some(&current) => {
+                let (names, _) = binding(&parent)?;
+                let last = names.last()?;
+                return (last == "imports" || last == "modules").then_some(parent);
+            }
+            _ => current = parent,
+        }
+    }
+    None
 }
 
 /// For a binding `a.b = value;`, the names `a.b` and the value.

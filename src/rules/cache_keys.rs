@@ -96,7 +96,7 @@ impl Rule for CacheKeys {
             if !caches.unknown_keys {
                 for sub in &caches.substituters {
                     let web = sub.value.starts_with("https://") || sub.value.starts_with("http://");
-                    if !web || host(&sub.value) == "cache.nixos.org" {
+                    if !web || host(&sub.value) == "cache.nixos.org" || is_mirror(&sub.value) {
                         continue;
                     }
                     if !caches.keys.iter().any(|k| pairs(&sub.value, &k.value)) {
@@ -194,6 +194,16 @@ fn entries(file: usize, value: &SyntaxNode) -> Result<Vec<Entry>, ()> {
             })
         })
         .collect()
+}
+
+/// A mirror of cache.nixos.org (`https://mirrors.ustc.edu.cn/nix-channels/store`): signed by
+/// cache.nixos.org's key, which Nix trusts by default.
+fn is_mirror(url: &str) -> bool {
+    url.split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split('/')
+        .skip(1)
+        .any(|segment| segment == "nix-channels")
 }
 
 fn host(url: &str) -> String {

@@ -36,7 +36,7 @@ impl Rule for DuplicateImport {
         edges.sort_by_key(|e| (&repo.files[e.from].path, e.offset));
 
         let mut findings = Vec::new();
-        let mut first_in_file: HashMap<(usize, usize), &Edge> = HashMap::new();
+        let mut first_in_binding: HashMap<(usize, usize, usize), &Edge> = HashMap::new();
         let mut first_value_import: HashMap<usize, &Edge> = HashMap::new();
         for edge in edges {
             let from = &repo.files[edge.from];
@@ -44,8 +44,8 @@ impl Rule for DuplicateImport {
             if edge.to == edge.from {
                 continue; // a cycle, not a duplicate
             }
-            if let Some(first) = first_in_file.get(&(edge.from, edge.to)) {
-                if first.offset != edge.offset {
+            if let Some(binding) = edge.binding {
+                if let Some(first) = first_in_binding.get(&(edge.from, binding, edge.to)) {
                     let (line, _) = from.line_col(first.offset);
                     findings.push(repo.finding(
                         &INFO,
@@ -53,22 +53,28 @@ impl Rule for DuplicateImport {
                         edge.offset,
                         format!("{target} is imported again here (already on line {line})"),
                     ));
+                    continue;
                 }
-                continue;
+                first_in_binding.insert((edge.from, binding, edge.to), edge);
             }
-            first_in_file.insert((edge.from, edge.to), edge);
 
+            // Imported by hand, and auto-imported by a scanPaths that the same evaluation loads.
             if let Some(scanner) = graph.incoming[edge.to]
                 .iter()
                 .map(|&i| &graph.edges[i])
-                .find(|e| e.kind == RefKind::Discover && e.module_list && e.from != edge.from)
+                .find(|e| {
+                    e.kind == RefKind::Discover
+                        && e.module_list
+                        && e.from != edge.from
+                        && (graph.loads(edge.from, e.from) || graph.loads(e.from, edge.from))
+                })
             {
                 findings.push(repo.finding(
                     &INFO,
                     from,
                     edge.offset,
                     format!(
-                        "{target} is imported by hand, but {} already auto-imports it",
+                        "{target} is imported by hand, but {} (loaded in the same evaluation) already auto-imports it",
                         repo.files[scanner.from].path
                     ),
                 ));
@@ -106,7 +112,7 @@ mod tests {
     #[test]
     fn twice_in_one_list_and_hand_plus_auto() {
         let files = [
-            ("flake.nix", "{ imports = [ ./modules ./hosts/a.nix ]; }"),
+            ("flake.nix", "{ imports = [ ./hosts/a.nix ]; }"),
             (
                 "modules/default.nix",
                 "{ lib, ... }: { imports = lib.custom.scanPaths ./.; }",
@@ -114,7 +120,7 @@ mod tests {
             ("modules/x.nix", "{ }"),
             (
                 "hosts/a.nix",
-                "{\n  imports = [\n    ../modules/x.nix\n    ./b.nix\n    ./b.nix\n  ];\n}",
+                "{\n  imports = [\n    ../modules/x.nix\n    ./b.nix\n    ./b.nix\n    ../modules\n  ];\n  other.modules = [ ./b.nix ];\n}",
             ),
             ("hosts/b.nix", "{ }"),
         ];

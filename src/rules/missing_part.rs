@@ -65,8 +65,11 @@ impl Rule for MissingPart {
                     .into_iter()
                     .map(String::from)
                     .collect::<Vec<_>>();
+                // Only the module trees that exist: a repository may keep home modules elsewhere.
                 for platform in &shape.platforms {
-                    required.push(format!("modules/{platform}/default.nix"));
+                    if repo.dirs.contains(&format!("modules/{platform}")) {
+                        required.push(format!("modules/{platform}/default.nix"));
+                    }
                 }
                 if !shape.overlays.is_empty() {
                     required.push("overlays/default.nix".into());

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use super::legacy_packages::{attr_keys, is_nixpkgs};
 use super::{Finding, Rule, RuleInfo, Severity};
 use crate::check::Repo;
-use crate::nix::syntax::{apply_parts, is_builtin};
+use crate::nix::syntax::{apply_parts, is_builtin, unparen};
 
 pub struct NixpkgsImport;
 
@@ -51,6 +51,8 @@ impl Rule for NixpkgsImport {
                         is_builtin(&function, "import")
                             && args.len() == 2
                             && is_nixpkgs(&args[0])
+                            // `<nixpkgs>` (a channel) has no legacyPackages to use instead.
+                            && unparen(&args[0]).kind() != rnix::SyntaxKind::NODE_PATH_SEARCH
                             && attr_keys(&args[1]).is_some_and(|keys| {
                                 !keys.iter().any(|k| SETTINGS.contains(&k.as_str()))
                             })
