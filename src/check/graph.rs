@@ -28,6 +28,9 @@ pub enum RefKind {
     Discover,
     /// Every `.nix` file under a directory (`packagesFromDirectoryRecursive`, `listFilesRecursive`).
     DiscoverAll,
+    /// The files an interpolated path can name (`../hosts/${name}`): chosen by a value, not all
+    /// imported at once.
+    Pattern,
 }
 
 /// A reference as written, before it is matched against the files that exist.
@@ -549,7 +552,7 @@ impl Graph {
                     graph.scanned.push((raw.path.clone(), from));
                 }
                 let (targets, kind): (Vec<usize>, RefKind) = if let Some(pattern) = &raw.pattern {
-                    (tree.matching(pattern), RefKind::Discover)
+                    (tree.matching(pattern), RefKind::Pattern)
                 } else if let Some(&file) = tree.index.get(&raw.path) {
                     (vec![file], raw.kind)
                 } else if tree.is_dir(&raw.path) {
@@ -564,6 +567,7 @@ impl Graph {
                             (tree.all_under(&raw.path), RefKind::DiscoverAll)
                         }
                         (RefKind::Value, None) => (Vec::new(), raw.kind),
+                        (RefKind::Pattern, _) => (Vec::new(), raw.kind),
                     }
                 } else {
                     (Vec::new(), raw.kind)
