@@ -168,11 +168,11 @@ pub fn github(outcome: &Outcome) -> String {
     }
     let _ = writeln!(
         out,
-        "nixscaffold check: {} ({} errors, {} warnings) in {} .nix files",
+        "nixscaffold check: {} ({}, {}) in {}",
         plural(outcome.findings.len(), "finding", "findings"),
-        outcome.count(Severity::Error),
-        outcome.count(Severity::Warning),
-        outcome.files_checked
+        plural(outcome.count(Severity::Error), "error", "errors"),
+        plural(outcome.count(Severity::Warning), "warning", "warnings"),
+        plural(outcome.files_checked, ".nix file", ".nix files")
     );
     out
 }

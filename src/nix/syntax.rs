@@ -43,7 +43,7 @@ pub fn attrpath_names(attrpath: &SyntaxNode) -> Vec<Option<String>> {
 }
 
 /// `a.b.c` (identifiers and selects with static names) as its names, e.g. `builtins.readDir`.
-/// A dynamic part (`${system}`) is kept as `${}` so the shape stays visible.
+/// A dynamic part is kept as written (`${system}`) so the shape stays visible.
 pub fn dotted_name(node: &SyntaxNode) -> Option<Vec<String>> {
     let node = unparen(node);
     match node.kind() {
@@ -56,8 +56,8 @@ pub fn dotted_name(node: &SyntaxNode) -> Option<Vec<String>> {
                 return None; // `a.b or c`: not a plain name
             }
             let mut names = dotted_name(&base)?;
-            for name in attrpath_names(&attrpath) {
-                names.push(name.unwrap_or_else(|| "${}".to_string()));
+            for attr in attrpath.children() {
+                names.push(attr_name(&attr).unwrap_or_else(|| attr.text().to_string()));
             }
             Some(names)
         }

@@ -97,13 +97,8 @@ pub fn declares(file: &SourceFile) -> Option<(usize, &'static str)> {
                 continue;
             };
             let path = binding_path(&value);
-            let ends = |tail: &[&str]| {
-                path.len() >= tail.len()
-                    && path[path.len() - tail.len()..]
-                        .iter()
-                        .zip(tail)
-                        .all(|(a, b)| a == b)
-            };
+            let ends =
+                |pair: &[&str; 2]| path.windows(2).any(|w| w[0] == pair[0] && w[1] == pair[1]);
             let offset = node.text_range().start().into();
             if ends(&["nixpkgs", "overlays"]) {
                 return Some((offset, "nixpkgs.overlays"));
