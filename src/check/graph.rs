@@ -113,8 +113,11 @@ fn is_self(node: &SyntaxNode) -> bool {
 }
 
 /// Every path reference in a file.
-pub fn references(file: &str, root: &SyntaxNode) -> Vec<RawRef> {
+pub fn references(file: &str, text: &str, root: &SyntaxNode) -> Vec<RawRef> {
     let dir = parent_dir(file);
+    // Literal pre-filters (the decision is still made on the tree).
+    let may_use_self = text.contains("self");
+    let may_use_root_helper = ROOT_HELPERS.iter().any(|h| text.contains(h));
     let mut refs = Vec::new();
     for node in root.descendants() {
         let offset = usize::from(node.text_range().start());
@@ -164,13 +167,13 @@ pub fn references(file: &str, root: &SyntaxNode) -> Vec<RawRef> {
                     );
                 }
             }
-            NODE_STRING => {
+            NODE_STRING if may_use_self || may_use_root_helper => {
                 let parts = string_parts(&node);
                 if let Some(StringPart::Interpolation(first)) = parts.first() {
                     if is_self(first) {
                         push_appended(&mut refs, &node, "", &parts[1..], offset);
                     }
-                } else if under_root_helper(&node) {
+                } else if may_use_root_helper && under_root_helper(&node) {
                     // `mylib.relativeToRoot "hosts/x"`, `map mylib.relativeToRoot [ "a.nix" ]`.
                     let mut rooted = vec![StringPart::Text("/".into())];
                     rooted.extend(parts);
@@ -720,7 +723,7 @@ mod tests {
 
     fn refs_of(file: &str, text: &str) -> Vec<(RefKind, String)> {
         let root = rnix::Root::parse(text).syntax();
-        references(file, &root)
+        references(file, text, &root)
             .into_iter()
             .map(|r| (r.kind, r.path))
             .collect()

@@ -53,6 +53,13 @@ impl SourceFile {
         graph::parent_dir(&self.path)
     }
 
+    /// A cheap literal pre-filter, as ripgrep does before its regex engine: a file whose text
+    /// does not contain `word` cannot hold the construct a rule looks for, so the rule skips its
+    /// syntax tree. The decision itself is always made on the tree.
+    pub fn mentions(&self, word: &str) -> bool {
+        self.text.contains(word)
+    }
+
     pub fn name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
@@ -80,16 +87,21 @@ impl Repo {
         shape: Shape,
         settings: Settings,
     ) -> Repo {
+        let started = std::time::Instant::now();
         let parsed: Vec<(SourceFile, Vec<RawRef>)> = nix
             .into_par_iter()
             .map(|(path, text)| {
                 let file = SourceFile::new(path, text);
-                let refs = graph::references(&file.path, &file.parsed.syntax());
+                let refs = graph::references(&file.path, &file.text, &file.parsed.syntax());
                 (file, refs)
             })
             .collect();
         let (files, refs): (Vec<SourceFile>, Vec<Vec<RawRef>>) = parsed.into_iter().unzip();
-        Repo::assemble(files, refs, others, dirs, shape, settings)
+        timing("parse", started);
+        let started = std::time::Instant::now();
+        let repo = Repo::assemble(files, refs, others, dirs, shape, settings);
+        timing("graph", started);
+        repo
     }
 
     fn assemble(
@@ -159,7 +171,9 @@ impl Repo {
             .filter_map(|rule| {
                 let info = rule.info();
                 let severity = self.settings.severity(info.id, info.severity)?;
+                let started = std::time::Instant::now();
                 let mut found = rule.check(self);
+                timing(info.name, started);
                 for finding in &mut found {
                     finding.severity = severity;
                 }
@@ -225,7 +239,10 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         _ => (None, Settings::default()),
     };
 
+    let started = std::time::Instant::now();
     let listing = walk::walk(root);
+    timing("walk", started);
+    let started = std::time::Instant::now();
     let mut skipped = listing.skipped;
     let read: Vec<std::result::Result<(String, String), Skipped>> = listing
         .nix
@@ -248,8 +265,13 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         .filter(|f| !f.ends_with(".nix"))
         .collect();
     let files_checked = nix.len();
+    timing("read", started);
+    let started = std::time::Instant::now();
     let repo = Repo::from_sources(nix, others, listing.dirs, shape, settings);
+    timing("parse and graph", started);
+    let started = std::time::Instant::now();
     let findings = repo.check();
+    timing("rules", started);
     Ok(Outcome {
         root: root.to_path_buf(),
         shape: repo.shape,
@@ -257,6 +279,13 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         findings,
         skipped,
     })
+}
+
+/// With `NIXSCAFFOLD_TIMINGS` set, how long a phase took, on standard error.
+fn timing(phase: &str, started: std::time::Instant) {
+    if std::env::var_os("NIXSCAFFOLD_TIMINGS").is_some() {
+        eprintln!("timing: {phase}: {:.1?}", started.elapsed());
+    }
 }
 
 fn read_source(rel: String, absolute: &Path) -> std::result::Result<(String, String), Skipped> {

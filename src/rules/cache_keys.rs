@@ -75,6 +75,7 @@ impl Rule for CacheKeys {
             .files
             .par_iter()
             .enumerate()
+            .filter(|(_, file)| file.mentions("substituters") || file.mentions("public-keys"))
             .map(|(index, file)| collect(index, file))
             .collect();
         let mut scopes: BTreeMap<Scope, Caches> = BTreeMap::new();

@@ -31,6 +31,7 @@ impl Rule for GetEnv {
     fn check(&self, repo: &Repo) -> Vec<Finding> {
         repo.files
             .par_iter()
+            .filter(|file| file.mentions("getEnv"))
             .flat_map_iter(|file| {
                 file.parsed
                     .syntax()

@@ -35,6 +35,7 @@ impl Rule for ImportedModuleOutput {
         repo.files
             .par_iter()
             .enumerate()
+            .filter(|(_, file)| file.mentions("Modules") && file.mentions("import"))
             .flat_map_iter(|(index, file)| {
                 let mut found = Vec::new();
                 for call in import_calls(file) {

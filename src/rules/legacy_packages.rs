@@ -34,9 +34,13 @@ impl Rule for LegacyPackages {
     }
 
     fn check(&self, repo: &Repo) -> Vec<Finding> {
+        if !repo.files.par_iter().any(|f| f.mentions("legacyPackages")) {
+            return Vec::new();
+        }
         let declaration = repo
             .files
             .par_iter()
+            .filter(|file| file.mentions("nixpkgs") || file.mentions("overlays"))
             .filter_map(|file| declares(file).map(|(offset, what)| (file, offset, what)))
             .min_by_key(|(file, offset, _)| (file.path.clone(), *offset));
         let Some((decl_file, decl_offset, what)) = declaration else {
@@ -46,6 +50,7 @@ impl Rule for LegacyPackages {
         let place = format!("{what} in {}:{line}", decl_file.path);
         repo.files
             .par_iter()
+            .filter(|file| file.mentions("legacyPackages"))
             .flat_map_iter(|file| {
                 file.parsed
                     .syntax()

@@ -40,6 +40,7 @@ impl Rule for NixpkgsImport {
     fn check(&self, repo: &Repo) -> Vec<Finding> {
         repo.files
             .par_iter()
+            .filter(|file| file.mentions("nixpkgs") && file.mentions("import"))
             .flat_map_iter(|file| {
                 file.parsed
                     .syntax()

@@ -65,6 +65,7 @@ impl Rule for ReadDirInLoop {
     fn check(&self, repo: &Repo) -> Vec<Finding> {
         repo.files
             .par_iter()
+            .filter(|file| file.mentions("readDir"))
             .flat_map_iter(|file| {
                 file.parsed
                     .syntax()

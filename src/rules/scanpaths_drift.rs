@@ -45,7 +45,7 @@ impl Rule for ScanPathsDrift {
         };
         repo.files
             .par_iter()
-            .filter(|file| !managed_here(&file.path))
+            .filter(|file| file.mentions("scanPaths") && !managed_here(&file.path))
             .flat_map_iter(|file| {
                 let mut found = Vec::new();
                 for node in file.parsed.syntax().descendants() {
