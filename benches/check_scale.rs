@@ -49,7 +49,7 @@ fn generate(root: &Path, files: usize) {
     write(
         root,
         "flake.nix",
-        "{\n  outputs = inputs: inputs.flake-parts.lib.mkFlake { inherit inputs; } { imports = [ ./modules ./hosts.nix ]; };\n}\n",
+        "{\n  outputs = inputs: inputs.flake-parts.lib.mkFlake { inherit inputs; } { imports = [ ./modules ./hosts.nix ]; flake.lib = import ./lib; };\n}\n",
     );
     write(
         root,

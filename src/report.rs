@@ -192,6 +192,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn color_only_when_asked() {
+        let paint = Paint { on: true };
+        assert_eq!(paint.paint("31", "x"), "\x1b[31mx\x1b[0m");
+        assert_eq!(Paint { on: false }.paint("31", "x"), "x");
+    }
+
+    #[test]
     fn annotations_escape_what_github_reads() {
         assert_eq!(escape_data("a%b\nc"), "a%25b%0Ac");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");

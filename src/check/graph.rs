@@ -48,6 +48,8 @@ pub struct RawRef {
     pub binding: Option<usize>,
     /// For an interpolated path, the files it can name.
     pub pattern: Option<PathPattern>,
+    /// The innermost function the path is handed to (`toString` aside), if any.
+    pub callee: Option<String>,
 }
 
 /// Functions that import every module of a directory they are given.
@@ -64,6 +66,73 @@ fn discovers(name: &str) -> bool {
                 | "umport"
         )
 }
+
+/// Flake frameworks that wire directories by convention, with those directories: a file there is
+/// loaded without any import naming it.
+pub const FRAMEWORKS: &[(&str, &[&str])] = &[
+    (
+        "nixos-unified",
+        &["configurations", "modules", "overlays", "packages"],
+    ),
+    (
+        "snowfall-lib",
+        &[
+            "systems", "homes", "modules", "packages", "overlays", "lib", "shells", "checks",
+        ],
+    ),
+    (
+        "blueprint",
+        &["hosts", "modules", "packages", "devshells", "checks", "lib"],
+    ),
+    ("ez-configs", &["hosts", "users", "modules"]),
+];
+
+/// The frameworks a flake.nix names (as an input or in an expression).
+pub fn frameworks(flake: &SyntaxNode) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    for node in flake.descendants() {
+        let name = match node.kind() {
+            NODE_IDENT => node.text().to_string(),
+            NODE_STRING => match crate::nix::syntax::static_string(&node) {
+                Some(text) => text,
+                None => continue,
+            },
+            _ => continue,
+        };
+        for (framework, _) in FRAMEWORKS {
+            if (name == *framework || name.ends_with(&format!("/{framework}")))
+                && !found.contains(framework)
+            {
+                found.push(*framework);
+            }
+        }
+    }
+    found
+}
+
+/// Functions that take a directory as source code to copy or filter, not as modules to load.
+const SOURCE_FUNCTIONS: &[&str] = &[
+    "cleanSource",
+    "cleanSourceWith",
+    "filterSource",
+    "path",
+    "toSource",
+    "gitTracked",
+    "fileFilter",
+    "unions",
+    "union",
+    "difference",
+    "intersection",
+    "maybeMissing",
+    "sourceByRegex",
+    "sourceFilesBySuffices",
+    "readFile",
+    "readFileType",
+    "pathExists",
+    "hashFile",
+    "copyPathToStore",
+    "append",
+];
 
 /// Functions that reach every file under a directory.
 fn discovers_all(name: &str) -> bool {
@@ -369,6 +438,7 @@ fn discover(node: &SyntaxNode, pattern: PathPattern, offset: usize) -> RawRef {
         import_call: false,
         module_list: in_module_binding(node),
         binding: module_binding(node).map(|b| b.text_range().start().into()),
+        callee: None,
     }
 }
 
@@ -418,11 +488,13 @@ fn classify(node: &SyntaxNode, path: String, offset: usize) -> RawRef {
         RefKind::DiscoverAll
     } else if callees.iter().any(|n| discovers(n)) {
         RefKind::Discover
-    } else if module_list {
+    } else if module_list && callees.is_empty() {
         RefKind::Import
     } else {
+        // Handed to some other function (`mapModulesRec' ./modules import`) or used as a value.
         RefKind::Value
     };
+    let callee = callees.into_iter().find(|name| name != "toString");
     RawRef {
         kind,
         path,
@@ -431,6 +503,7 @@ fn classify(node: &SyntaxNode, path: String, offset: usize) -> RawRef {
         module_list,
         binding,
         pattern: None,
+        callee,
     }
 }
 
@@ -454,7 +527,8 @@ pub struct Graph {
     pub outgoing: Vec<Vec<usize>>,
     /// Edge indices arriving at each file.
     pub incoming: Vec<Vec<usize>>,
-    /// Files evaluation starts from: the root's `.nix` files and every `flake.nix`.
+    /// Files evaluation starts from: the root's `.nix` files, every `flake.nix`, agenix's
+    /// `secrets.nix`, and the directories a flake framework wires by convention.
     pub roots: Vec<usize>,
     /// Whether some root reaches the file.
     pub reached: Vec<bool>,
@@ -536,7 +610,12 @@ impl Tree<'_> {
 
 impl Graph {
     /// Resolves every file's references against the tree and finds what the roots reach.
-    pub fn build(paths: &[String], refs: &[Vec<RawRef>], tree: &Tree<'_>) -> Graph {
+    pub fn build(
+        paths: &[String],
+        refs: &[Vec<RawRef>],
+        tree: &Tree<'_>,
+        conventional_dirs: &[&str],
+    ) -> Graph {
         let n = paths.len();
         let mut graph = Graph {
             outgoing: vec![Vec::new(); n],
@@ -558,24 +637,44 @@ impl Graph {
                     (tree.matching(pattern), RefKind::Pattern)
                 } else if let Some(&file) = tree.index.get(&raw.path) {
                     (vec![file], raw.kind)
+                } else if raw.kind == RefKind::Value
+                    && raw.callee.is_some()
+                    && raw.path == own_dir
+                    && !raw.path.is_empty()
+                {
+                    // `mapModules ./. import`: a file hands its own directory to a loader.
+                    (tree.all_under(&raw.path), RefKind::DiscoverAll)
                 } else if tree.is_dir(&raw.path) {
                     match (raw.kind, tree.default_nix(&raw.path)) {
                         (RefKind::Discover, _) => (tree.modules_of(&raw.path), raw.kind),
                         (RefKind::DiscoverAll, _) => (tree.all_under(&raw.path), raw.kind),
                         (RefKind::Import | RefKind::Value, Some(file)) => (vec![file], raw.kind),
                         (RefKind::Import, None) => (Vec::new(), raw.kind),
-                        // A directory used as a value, not the file's own tree: something
-                        // (a loader, a copy into the store) takes all of it.
-                        (RefKind::Value, None) if !is_ancestor_or_self(&raw.path, own_dir) => {
-                            (tree.all_under(&raw.path), RefKind::DiscoverAll)
-                        }
-                        (RefKind::Value, None) => (Vec::new(), raw.kind),
+                        // A directory without default.nix handed to a function other than a source
+                        // filter (`mapModules ./. import`), or used as a value away from the
+                        // file's own tree: something (a loader) takes all of it.
+                        (RefKind::Value, None) => match raw.callee.as_deref() {
+                            Some(name) if SOURCE_FUNCTIONS.contains(&name) => {
+                                (Vec::new(), raw.kind)
+                            }
+                            Some(_) if !is_ancestor_or_self(&raw.path, own_dir) => {
+                                (tree.all_under(&raw.path), RefKind::DiscoverAll)
+                            }
+                            Some(_) => (Vec::new(), raw.kind),
+                            None if !is_ancestor_or_self(&raw.path, own_dir) => {
+                                (tree.all_under(&raw.path), RefKind::DiscoverAll)
+                            }
+                            None => (Vec::new(), raw.kind),
+                        },
                         (RefKind::Pattern, _) => (Vec::new(), raw.kind),
                     }
                 } else {
                     (Vec::new(), raw.kind)
                 };
                 for to in targets {
+                    if to == from && kind == RefKind::DiscoverAll {
+                        continue; // a loader over the file's own tree does not load the file again
+                    }
                     let id = graph.edges.len();
                     graph.edges.push(Edge {
                         from,
@@ -594,7 +693,16 @@ impl Graph {
         graph.roots = paths
             .iter()
             .enumerate()
-            .filter(|(_, p)| !p.contains('/') || p.ends_with("/flake.nix"))
+            .filter(|(_, p)| {
+                !p.contains('/')
+                    || p.ends_with("/flake.nix")
+                    // Read by tools, not imported: agenix's rules.
+                    || p.as_str() == "secrets.nix"
+                    || p.ends_with("/secrets.nix")
+                    || conventional_dirs
+                        .iter()
+                        .any(|d| p.starts_with(d) && p.as_bytes().get(d.len()) == Some(&b'/'))
+            })
             .map(|(i, _)| i)
             .collect();
         let mut stack = graph.roots.clone();

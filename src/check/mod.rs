@@ -128,6 +128,25 @@ impl Repo {
             }
         }
         let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+        let mut shape = shape;
+        let frameworks = index
+            .get("flake.nix")
+            .map(|&i| graph::frameworks(&files[i].parsed.syntax()))
+            .unwrap_or_default();
+        let mut conventional: Vec<&str> = Vec::new();
+        for (framework, framework_dirs) in graph::FRAMEWORKS {
+            if frameworks.contains(framework) {
+                conventional.extend(framework_dirs.iter().copied());
+                shape.notes.push(format!(
+                    "{framework} wires {} by convention",
+                    framework_dirs
+                        .iter()
+                        .map(|d| format!("{d}/"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
         let graph = Graph::build(
             &paths,
             &refs,
@@ -136,6 +155,7 @@ impl Repo {
                 nix_files: &nix_files,
                 dirs: &dirs,
             },
+            &conventional,
         );
         Repo {
             files,
@@ -334,4 +354,37 @@ pub fn test_repo(files: &[(&str, &str)]) -> Repo {
         shape,
         Settings::default(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule over every prefix of some real-looking Nix: broken input never panics.
+    #[test]
+    fn truncated_sources_never_panic() {
+        let sources = [
+            include_str!("../../templates/lib/default.nix"),
+            include_str!("../../templates/flake/configurations.nix"),
+            include_str!("../../templates/overlays/default.nix"),
+            include_str!("../../tests/fixtures/check/readdir-in-loop/modules/nixos/motd/default.nix"),
+            include_str!("../../tests/fixtures/check/cache-keys/flake.nix"),
+            "{ a = ../${x}/${y}.nix; b = \"${self}/${z}\"; c = import ./. { }; d = x: d (builtins.readDir x); }",
+        ];
+        for source in sources {
+            let chars: Vec<(usize, char)> = source.char_indices().collect();
+            for &(cut, _) in chars.iter().step_by(5) {
+                let text = &source[..cut];
+                let repo = test_repo(&[
+                    ("flake.nix", text),
+                    ("modules/default.nix", text),
+                    (
+                        "modules/nixos/default.nix",
+                        "{ lib, ... }: { imports = lib.custom.scanPaths ./.; }",
+                    ),
+                ]);
+                let _ = repo.check();
+            }
+        }
+    }
 }
