@@ -48,6 +48,8 @@ pub fn human(outcome: &Outcome, color: bool) -> String {
     for finding in &outcome.findings {
         by_file.entry(&finding.file).or_default().push(finding);
     }
+    // A rule's fix is printed the first time it applies, not under every finding.
+    let mut fixes_shown: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     for (file, findings) in &by_file {
         let _ = writeln!(out, "\n{}", p.paint("1", file));
         for f in findings {
@@ -63,7 +65,9 @@ pub fn human(outcome: &Outcome, color: bool) -> String {
                 p.paint("2", &format!("{} {}", f.rule, f.name)),
                 f.message
             );
-            let _ = writeln!(out, "      {} {}", p.paint("36", "fix:"), f.fix);
+            if fixes_shown.insert((f.rule, f.fix.as_str())) {
+                let _ = writeln!(out, "      {} {}", p.paint("36", "fix:"), f.fix);
+            }
             if let Some(diff) = &f.diff {
                 for line in diff.lines() {
                     let painted = if line.starts_with("+++") || line.starts_with("---") {

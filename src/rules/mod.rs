@@ -19,6 +19,7 @@ pub mod missing_part;
 pub mod nixpkgs_import;
 pub mod orphan_file;
 pub mod parse_error;
+pub mod platform_overlay;
 pub mod readdir_in_loop;
 pub mod scanpaths_drift;
 
@@ -122,6 +123,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &nixpkgs_import::NixpkgsImport,
         &cache_keys::CacheKeys,
         &scanpaths_drift::ScanPathsDrift,
+        &platform_overlay::PlatformOverlay,
     ]
 }
 

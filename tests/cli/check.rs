@@ -211,6 +211,14 @@ fn scanpaths_drift() {
 }
 
 #[test]
+fn platform_overlay() {
+    assert_fixture(
+        "platform-overlay",
+        &[("platform-overlay", "overlays/default.nix", 4, 3)],
+    );
+}
+
+#[test]
 fn fixture_syntax_errors_are_real_nix_syntax_errors() {
     let scratch = scratch();
     let broken = fixtures().join("parse-error/modules/nixos/broken.nix");
@@ -451,7 +459,7 @@ fn explain_lists_and_explains_every_rule() {
     assert!(output.status.success());
     let list = String::from_utf8(output.stdout).unwrap();
     snapshot("explain-list", &list);
-    for id in 0..=14 {
+    for id in 0..=15 {
         let id = format!("NS{id:03}");
         assert!(list.contains(&id), "{id} missing from the list");
         let one = nixscaffold(&fixtures())
