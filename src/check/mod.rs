@@ -356,6 +356,14 @@ pub fn test_repo(files: &[(&str, &str)]) -> Repo {
     )
 }
 
+/// Like [`test_repo`], with the shape recorded in `answers`.
+#[cfg(test)]
+pub fn test_repo_recorded(files: &[(&str, &str)], answers: crate::answers::Answers) -> Repo {
+    let mut repo = test_repo(files);
+    repo.shape = Shape::recorded(answers);
+    repo
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

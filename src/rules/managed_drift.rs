@@ -88,3 +88,38 @@ impl Rule for ManagedDrift {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::AnswersFile;
+    use crate::check::test_repo_recorded;
+
+    #[test]
+    fn only_edited_managed_files_drift() {
+        let answers = AnswersFile::default()
+            .resolve("demo")
+            .expect("defaults resolve");
+        let renderer = Renderer::new(None).expect("templates");
+        let mut files = plan_new(&answers, &renderer).expect("a plan");
+        for file in &mut files {
+            match file.path.as_str() {
+                "flake/lib.nix" => file.contents.push_str("# edited\n"),
+                "flake/systems.nix" => file.contents.push_str("# a starter file: the user's\n"),
+                _ => {}
+            }
+        }
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|f| (f.path.as_str(), f.contents.as_str()))
+            .collect();
+        let repo = test_repo_recorded(&borrowed, answers);
+        let found = ManagedDrift.check(&repo);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].file, "flake/lib.nix");
+        assert!(found[0]
+            .diff
+            .as_deref()
+            .is_some_and(|d| d.contains("+# edited")));
+    }
+}
