@@ -42,6 +42,8 @@ pub struct RawRef {
     pub offset: usize,
     /// Written as `import P` (a value import: the module loses its identity).
     pub import_call: bool,
+    /// `import P args`: the imported function is called, its result is what is used.
+    pub applied: bool,
     /// Sits in an `imports` or `modules` list.
     pub module_list: bool,
     /// Where that `imports` / `modules` binding starts: references in one binding load together.
@@ -436,6 +438,7 @@ fn discover(node: &SyntaxNode, pattern: PathPattern, offset: usize) -> RawRef {
         pattern: (!all).then_some(pattern),
         offset,
         import_call: false,
+        applied: false,
         module_list: in_module_binding(node),
         binding: module_binding(node).map(|b| b.text_range().start().into()),
         callee: None,
@@ -469,12 +472,16 @@ fn enclosing_callees(node: &SyntaxNode) -> Vec<String> {
 fn classify(node: &SyntaxNode, path: String, offset: usize) -> RawRef {
     let mut effective = node.clone();
     let mut import_call = false;
+    let mut applied = false;
     if let Some((parent, child)) = parent_skipping_parens(node) {
         if parent.kind() == NODE_APPLY && parent.children().nth(1).as_ref() == Some(&child) {
             if let Some(function) = parent.first_child() {
                 if is_builtin(&function, "import") {
                     import_call = true;
                     effective = parent;
+                    applied = parent_skipping_parens(&effective).is_some_and(|(up, child)| {
+                        up.kind() == NODE_APPLY && up.first_child() == Some(child)
+                    });
                 }
             }
         }
@@ -500,6 +507,7 @@ fn classify(node: &SyntaxNode, path: String, offset: usize) -> RawRef {
         path,
         offset,
         import_call,
+        applied,
         module_list,
         binding,
         pattern: None,
@@ -515,6 +523,7 @@ pub struct Edge {
     pub kind: RefKind,
     pub offset: usize,
     pub import_call: bool,
+    pub applied: bool,
     pub module_list: bool,
     pub binding: Option<usize>,
 }
@@ -682,6 +691,7 @@ impl Graph {
                         kind,
                         offset: raw.offset,
                         import_call: raw.import_call,
+                        applied: raw.applied,
                         module_list: raw.module_list,
                         binding: raw.binding,
                     });
@@ -720,10 +730,11 @@ impl Graph {
         graph
     }
 
-    /// Whether an edge loads a module or expression (the edges cycles and depth are about):
-    /// `import P`, or a path in an `imports` / `modules` binding (scanPaths there included).
+    /// Whether an edge loads modules (the edges cycles and depth are about): a path in an
+    /// `imports` / `modules` binding, `import` and scanPaths there included. An `import` in any
+    /// other place is an expression Nix evaluates lazily, once per file, and is not a load.
     pub fn is_load(&self, edge: &Edge) -> bool {
-        edge.import_call || edge.module_list
+        edge.module_list
     }
 }
 

@@ -80,7 +80,7 @@ impl Rule for DuplicateImport {
                 ));
                 continue;
             }
-            if edge.import_call && edge.module_list {
+            if edge.import_call && !edge.applied && edge.module_list {
                 match first_value_import.get(&edge.to) {
                     Some(first) => {
                         let (line, _) = repo.files[first.from].line_col(first.offset);

@@ -11,11 +11,13 @@ static INFO: RuleInfo = RuleInfo {
     id: "NS009",
     name: "import-cycle",
     summary: "files import each other in a cycle",
-    explanation: "A cycle of imports (a.nix imports b.nix, which imports a.nix, directly, through \
-`imports` lists or through a scanPaths over a directory that contains the caller) either recurses \
+    explanation: "A cycle of module imports (a.nix lists b.nix in `imports`, and b.nix lists \
+a.nix, directly or through a scanPaths over a directory that contains the caller) either recurses \
 until Nix reports infinite recursion or leans on the module system's de-duplication to stop. It \
 is hard to follow, and a file that calls scanPaths on its own directory without being that \
-directory's default.nix imports itself. The seed's rule: don't create deep recursion in imports.",
+directory's default.nix imports itself. Only `imports` and `modules` lists count: a plain \
+`import` elsewhere is an expression Nix evaluates lazily, once per file. The seed's rule: don't \
+create deep recursion in imports.",
     fix: "Break the cycle: import the shared part from both files instead of each other, and call \
 scanPaths only from a directory's default.nix (scanPaths skips default.nix, not other files).",
     severity: Severity::Error,

@@ -102,6 +102,9 @@ pub fn declares(file: &SourceFile) -> Option<(usize, &'static str)> {
                 continue;
             };
             let path = binding_path(&value);
+            if path.first().is_some_and(|n| n == "options") {
+                continue; // declaring the option is not setting it
+            }
             let ends =
                 |pair: &[&str; 2]| path.windows(2).any(|w| w[0] == pair[0] && w[1] == pair[1]);
             let offset = node.text_range().start().into();
