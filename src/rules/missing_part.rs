@@ -21,9 +21,10 @@ exposes the module trees as outputs; each platform tree's default.nix; overlays/
 the pkgs/ directory of each overlay set; the flake-parts modules the tool manages. A directory \
 that scanPaths imports must have a default.nix too, or the import fails. With .nixscaffold.yaml \
 the parts come from its answers; without it, from the platforms and overlay sets check inferred.",
-    fix: "Recreate the part: `nixscaffold new --config .nixscaffold.yaml --dry-run` in an empty \
-directory shows what it should be (the files `new` would write), or add the directory's \
-`default.nix` with `imports = lib.custom.scanPaths ./.;`.",
+    fix: "Recreate the part as `nixscaffold new` writes it: run `nixscaffold new /tmp/shape \
+--config .nixscaffold.yaml --yes --no-git` (or with `--platform` flags when there is no \
+.nixscaffold.yaml) and copy the file; a directory that scanPaths imports gets a `default.nix` \
+with `imports = lib.custom.scanPaths ./.;`.",
     severity: Severity::Error,
 };
 
