@@ -299,6 +299,7 @@ impl Answers {
             caches: Some(self.caches.iter().map(Cache::to_string).collect()),
             overlays: Some(self.overlays.clone()),
             namespace: Some(self.namespace.clone()),
+            check: None,
         }
     }
 
@@ -356,6 +357,9 @@ pub struct AnswersFile {
     pub overlays: Option<Vec<OverlaySet>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Settings of `nixscaffold check`: rules off or with a severity, ignored paths.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<crate::check::config::CheckConfig>,
 }
 
 impl AnswersFile {
@@ -382,6 +386,7 @@ impl AnswersFile {
             caches: over.caches.or(self.caches),
             overlays: over.overlays.or(self.overlays),
             namespace: over.namespace.or(self.namespace),
+            check: over.check.or(self.check),
         }
     }
 

@@ -54,6 +54,48 @@ pub enum Command {
     /// Add a package skeleton to an overlay's package directory: pkgs/SET/NAME/package.nix
     #[command(after_help = ADD_PACKAGE_EXAMPLES)]
     AddPackage(AddPackageArgs),
+    /// Audit a repository against the recommended shape and the Nix rules; never writes
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
+    /// Explain a rule of `check` (by id or name), or list them all
+    Explain {
+        /// The rule, e.g. NS004 or orphan-file [default: list every rule]
+        rule: Option<String>,
+    },
+}
+
+const CHECK_HELP: &str = "\
+Examples:
+  nixscaffold check
+  nixscaffold check ~/nix-config --format json
+  nixscaffold check --format github      # annotations in a GitHub Actions workflow
+
+Rules can be turned off or given a severity, and paths ignored, in .nixscaffold.yaml:
+  check:
+    rules: { orphan-file: off, NS008: error }
+    ignore: [ \"vendor/**\" ]
+
+Exit codes:
+  0  no findings
+  1  findings (errors or warnings)
+  2  usage or I/O error (unreadable directory, invalid .nixscaffold.yaml)";
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The repository to check [default: .]
+    pub dir: Option<PathBuf>,
+
+    /// Output format: human (grouped by file, colored on a terminal unless NO_COLOR is set),
+    /// json (schema in docs/check-schema.json) or github (workflow annotations)
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
 }
 
 const NEW_EXAMPLES: &str = "\

@@ -11,6 +11,7 @@ macro_rules! say {
 
 pub mod additions;
 pub mod answers;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;
@@ -18,10 +19,13 @@ pub mod generate;
 pub mod git;
 pub mod layout;
 pub mod names;
+pub mod nix;
 pub mod presets;
 pub mod prompt;
 pub mod record;
 pub mod render;
+pub mod report;
+pub mod rules;
 pub mod write;
 
 use std::ffi::OsString;
@@ -57,6 +61,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::AddPackage(a) => {
             add::from_cli(&additions::PACKAGE, &a.target, &a.add, Some(&a.layout))
         }
+        Command::Check(args) => commands::check::run(&args),
+        Command::Explain { rule } => commands::explain::run(rule.as_deref()),
     };
     match result {
         Ok(code) => code,

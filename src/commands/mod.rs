@@ -1,6 +1,8 @@
 //! One file per command, each with a `run` that returns the exit code.
 
 pub mod add;
+pub mod check;
 pub mod completions;
+pub mod explain;
 pub mod new;
 pub mod templates;

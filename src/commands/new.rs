@@ -120,6 +120,7 @@ fn flags_as_answers(args: &NewArgs) -> AnswersFile {
         caches: some_vec(&args.caches),
         overlays: (!args.overlays.is_empty()).then(|| args.overlays.clone()),
         namespace: args.namespace.clone(),
+        check: None,
     }
 }
 

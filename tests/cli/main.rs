@@ -3,5 +3,6 @@
 mod support;
 
 mod add;
+mod check;
 mod new;
 mod properties;

@@ -1,0 +1,141 @@
+//! How long `check` takes on a large repository: generates a synthetic tree in the recommended
+//! shape (N module files in auto-imported directories, with hosts and a few hand-written imports)
+//! and times the whole check (walk, read, parse, graph, every rule) a few times.
+//!
+//!     cargo bench --bench check_scale                   # 40,000 files
+//!     CHECK_BENCH_FILES=5000 cargo bench --bench check_scale
+//!
+//! Not part of `cargo test`: it writes tens of thousands of files into a temporary directory.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const MODULE: &str = r#"{ config, lib, pkgs, ... }:
+let
+  cfg = config.bench.GROUP.NAME;
+in
+{
+  options.bench.GROUP.NAME = {
+    enable = lib.mkEnableOption "NAME";
+    package = lib.mkOption {
+      type = lib.types.package;
+      default = pkgs.hello;
+      description = "The package NAME runs.";
+    };
+  };
+  config = lib.mkIf cfg.enable {
+    environment.systemPackages = [ cfg.package ];
+    systemd.services.NAME = {
+      wantedBy = [ "multi-user.target" ];
+      serviceConfig.ExecStart = "${lib.getExe cfg.package}";
+    };
+  };
+}
+"#;
+
+const AUTO_IMPORT: &str = "{ lib, ... }:\n{\n  imports = lib.custom.scanPaths ./.;\n}\n";
+
+fn write(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create directory");
+    }
+    std::fs::write(path, text).expect("write file");
+}
+
+fn generate(root: &Path, files: usize) {
+    let lib = include_str!("../templates/lib/default.nix");
+    write(root, "lib/default.nix", lib);
+    write(
+        root,
+        "flake.nix",
+        "{\n  outputs = inputs: inputs.flake-parts.lib.mkFlake { inherit inputs; } { imports = [ ./modules ./hosts.nix ]; flake.lib = import ./lib; };\n}\n",
+    );
+    write(
+        root,
+        "modules/default.nix",
+        "{ flake.nixosModules.all = ./nixos; }\n",
+    );
+    write(root, "modules/nixos/default.nix", AUTO_IMPORT);
+    let per_group = 100;
+    let groups = files.div_ceil(per_group);
+    let mut written = 4;
+    for g in 0..groups {
+        let group = format!("g{g:04}");
+        write(
+            root,
+            &format!("modules/nixos/{group}/default.nix"),
+            AUTO_IMPORT,
+        );
+        written += 1;
+        for m in 0..per_group {
+            if written >= files {
+                break;
+            }
+            let name = format!("m{m:03}");
+            let text = MODULE.replace("GROUP", &group).replace("NAME", &name);
+            write(root, &format!("modules/nixos/{group}/{name}.nix"), &text);
+            written += 1;
+        }
+    }
+    let hosts: String = (0..20)
+        .map(|h| format!("    h{h} = ./hosts/h{h};\n"))
+        .collect();
+    write(
+        root,
+        "hosts.nix",
+        &format!("{{\n  flake.hosts = {{\n{hosts}  }};\n}}\n"),
+    );
+    for h in 0..20 {
+        write(
+            root,
+            &format!("hosts/h{h}/default.nix"),
+            "{ imports = [ ./hardware.nix ]; bench.g0000.m000.enable = true; }\n",
+        );
+        write(
+            root,
+            &format!("hosts/h{h}/hardware.nix"),
+            "{ boot.loader.grub.device = \"nodev\"; }\n",
+        );
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run small then.
+    let benching = std::env::args().any(|a| a == "--bench");
+    let files: usize = std::env::var("CHECK_BENCH_FILES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(if benching { 40_000 } else { 200 });
+    let dir = tempfile::Builder::new()
+        .prefix("nixscaffold-bench-")
+        .tempdir()
+        .expect("a temporary directory");
+    let started = Instant::now();
+    generate(dir.path(), files);
+    println!("generated {files} .nix files in {:.2?}", started.elapsed());
+
+    let mut times: Vec<Duration> = Vec::new();
+    for run in 0..3 {
+        let started = Instant::now();
+        let outcome = nixscaffold::check::check_dir(dir.path()).expect("check runs");
+        let elapsed = started.elapsed();
+        println!(
+            "run {run}: {} files checked, {} findings, {elapsed:.2?}",
+            outcome.files_checked,
+            outcome.findings.len()
+        );
+        for finding in outcome.findings.iter().take(3) {
+            println!(
+                "  {}:{} {} {}",
+                finding.file, finding.line, finding.name, finding.message
+            );
+        }
+        times.push(elapsed);
+    }
+    times.sort();
+    println!(
+        "check of {files} files: median {:.2?}",
+        times[times.len() / 2]
+    );
+}

@@ -1,0 +1,398 @@
+//! The repository model every rule shares: walked once, each `.nix` file read and parsed once (in
+//! parallel), the import graph built once. Nothing in here writes to the repository.
+
+pub mod config;
+pub mod graph;
+pub mod shape;
+pub mod walk;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::answers::{AnswersFile, ANSWERS_FILE};
+use crate::error::{Error, Result};
+use crate::nix::{LineIndex, Parsed};
+use crate::rules::{self, Finding, RuleInfo, Severity};
+
+use self::config::Settings;
+use self::graph::{Graph, RawRef, Tree};
+use self::shape::Shape;
+use self::walk::Skipped;
+
+/// Files larger than this are not parsed (generated data, not configuration).
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One `.nix` file: its text, its syntax tree and its line index.
+pub struct SourceFile {
+    /// Relative to the repository root, with `/`.
+    pub path: String,
+    pub text: String,
+    pub parsed: Parsed,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let text = text.into();
+        SourceFile {
+            path: path.into(),
+            parsed: Parsed::new(&text),
+            lines: LineIndex::new(&text),
+            text,
+        }
+    }
+
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines.line_col(&self.text, offset)
+    }
+
+    /// The directory the file is in (`""` at the root).
+    pub fn dir(&self) -> &str {
+        graph::parent_dir(&self.path)
+    }
+
+    /// A cheap literal pre-filter, as ripgrep does before its regex engine: a file whose text
+    /// does not contain `word` cannot hold the construct a rule looks for, so the rule skips its
+    /// syntax tree. The decision itself is always made on the tree.
+    pub fn mentions(&self, word: &str) -> bool {
+        self.text.contains(word)
+    }
+
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// The repository as every rule sees it.
+pub struct Repo {
+    pub files: Vec<SourceFile>,
+    pub index: HashMap<String, usize>,
+    /// Every regular file (any extension), relative.
+    pub all_files: BTreeSet<String>,
+    pub dirs: BTreeSet<String>,
+    pub graph: Graph,
+    pub shape: Shape,
+    pub settings: Settings,
+}
+
+impl Repo {
+    /// Builds the model from files already read: `nix` are `.nix` files with their text, `others`
+    /// every other regular file, `dirs` the directories. Parses in parallel.
+    pub fn from_sources(
+        nix: Vec<(String, String)>,
+        others: Vec<String>,
+        dirs: Vec<String>,
+        shape: Shape,
+        settings: Settings,
+    ) -> Repo {
+        let started = std::time::Instant::now();
+        let parsed: Vec<(SourceFile, Vec<RawRef>)> = nix
+            .into_par_iter()
+            .map(|(path, text)| {
+                let file = SourceFile::new(path, text);
+                let refs = graph::references(&file.path, &file.text, &file.parsed.syntax());
+                (file, refs)
+            })
+            .collect();
+        let (files, refs): (Vec<SourceFile>, Vec<Vec<RawRef>>) = parsed.into_iter().unzip();
+        timing("parse", started);
+        let started = std::time::Instant::now();
+        let repo = Repo::assemble(files, refs, others, dirs, shape, settings);
+        timing("graph", started);
+        repo
+    }
+
+    fn assemble(
+        files: Vec<SourceFile>,
+        refs: Vec<Vec<RawRef>>,
+        others: Vec<String>,
+        dirs: Vec<String>,
+        shape: Shape,
+        settings: Settings,
+    ) -> Repo {
+        let index: HashMap<String, usize> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
+        let nix_files: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+        let mut dirs: BTreeSet<String> = dirs.into_iter().collect();
+        let mut all_files: BTreeSet<String> = others.into_iter().collect();
+        all_files.extend(nix_files.iter().cloned());
+        for file in &all_files {
+            let mut dir = graph::parent_dir(file);
+            while !dir.is_empty() && dirs.insert(dir.to_string()) {
+                dir = graph::parent_dir(dir);
+            }
+        }
+        let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+        let mut shape = shape;
+        let frameworks = index
+            .get("flake.nix")
+            .map(|&i| graph::frameworks(&files[i].parsed.syntax()))
+            .unwrap_or_default();
+        let mut conventional: Vec<&str> = Vec::new();
+        for (framework, framework_dirs) in graph::FRAMEWORKS {
+            if frameworks.contains(framework) {
+                conventional.extend(framework_dirs.iter().copied());
+                shape.notes.push(format!(
+                    "{framework} wires {} by convention",
+                    framework_dirs
+                        .iter()
+                        .map(|d| format!("{d}/"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        let graph = Graph::build(
+            &paths,
+            &refs,
+            &Tree {
+                index: &index,
+                nix_files: &nix_files,
+                dirs: &dirs,
+            },
+            &conventional,
+        );
+        Repo {
+            files,
+            index,
+            all_files,
+            dirs,
+            graph,
+            shape,
+            settings,
+        }
+    }
+
+    pub fn file(&self, path: &str) -> Option<&SourceFile> {
+        self.index.get(path).map(|&i| &self.files[i])
+    }
+
+    /// A finding of `rule` at byte `offset` of `file`.
+    pub fn finding(
+        &self,
+        rule: &'static RuleInfo,
+        file: &SourceFile,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Finding {
+        let (line, column) = file.line_col(offset);
+        Finding::new(rule, &file.path, line, column, message)
+    }
+
+    /// Runs every rule that is on, in parallel, and returns the findings in a stable order.
+    pub fn check(&self) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = rules::registry()
+            .par_iter()
+            .filter_map(|rule| {
+                let info = rule.info();
+                let severity = self.settings.severity(info.id, info.severity)?;
+                let started = std::time::Instant::now();
+                let mut found = rule.check(self);
+                timing(info.name, started);
+                for finding in &mut found {
+                    finding.severity = severity;
+                }
+                Some(found)
+            })
+            .flatten()
+            .filter(|f| !self.settings.ignored(&f.file))
+            .collect();
+        findings.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.rule, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
+        });
+        findings.dedup();
+        findings
+    }
+}
+
+/// The outcome of checking a directory.
+pub struct Outcome {
+    pub root: PathBuf,
+    pub shape: Shape,
+    pub files_checked: usize,
+    pub findings: Vec<Finding>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Outcome {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Reads and checks the repository at `root`. Never writes.
+pub fn check_dir(root: &Path) -> Result<Outcome> {
+    let meta = std::fs::metadata(root).map_err(|e| Error::io("read", root, e))?;
+    if !meta.is_dir() {
+        return Err(Error::usage(format!(
+            "{} is not a directory; give the repository's directory",
+            root.display()
+        )));
+    }
+    let answers_path = root.join(ANSWERS_FILE);
+    let (shape, settings) = match std::fs::symlink_metadata(&answers_path) {
+        Ok(meta) if meta.is_file() => {
+            let file = AnswersFile::read(&answers_path)?;
+            let settings =
+                Settings::from_config(&file.check.clone().unwrap_or_default(), &answers_path)?;
+            let dir_name = std::path::absolute(root)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "config".into());
+            let answers = file.resolve(&dir_name).map_err(|message| Error::Config {
+                path: answers_path.clone(),
+                message: format!(
+                    "{message}; fix the file or remove it to let check infer the shape"
+                ),
+            })?;
+            (Some(Shape::recorded(answers)), settings)
+        }
+        _ => (None, Settings::default()),
+    };
+
+    let started = std::time::Instant::now();
+    let listing = walk::walk(root);
+    timing("walk", started);
+    let started = std::time::Instant::now();
+    let mut skipped = listing.skipped;
+    let read: Vec<std::result::Result<(String, String), Skipped>> = listing
+        .nix
+        .into_par_iter()
+        .map(|(rel, absolute)| read_source(rel, &absolute))
+        .collect();
+    let mut nix = Vec::new();
+    for item in read {
+        match item {
+            Ok(source) => nix.push(source),
+            Err(skip) => skipped.push(skip),
+        }
+    }
+    skipped.sort();
+    let dirs_set: BTreeSet<String> = listing.dirs.iter().cloned().collect();
+    let shape = shape.unwrap_or_else(|| Shape::infer(&dirs_set));
+    let others: Vec<String> = listing
+        .files
+        .into_iter()
+        .filter(|f| !f.ends_with(".nix"))
+        .collect();
+    let files_checked = nix.len();
+    timing("read", started);
+    let started = std::time::Instant::now();
+    let repo = Repo::from_sources(nix, others, listing.dirs, shape, settings);
+    timing("parse and graph", started);
+    let started = std::time::Instant::now();
+    let findings = repo.check();
+    timing("rules", started);
+    Ok(Outcome {
+        root: root.to_path_buf(),
+        shape: repo.shape,
+        files_checked,
+        findings,
+        skipped,
+    })
+}
+
+/// With `NIXSCAFFOLD_TIMINGS` set, how long a phase took, on standard error.
+fn timing(phase: &str, started: std::time::Instant) {
+    if std::env::var_os("NIXSCAFFOLD_TIMINGS").is_some() {
+        eprintln!("timing: {phase}: {:.1?}", started.elapsed());
+    }
+}
+
+fn read_source(rel: String, absolute: &Path) -> std::result::Result<(String, String), Skipped> {
+    let skip = |reason: String| Skipped {
+        path: rel.clone(),
+        reason,
+    };
+    let meta = std::fs::metadata(absolute).map_err(|e| skip(format!("unreadable: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(skip(format!(
+            "larger than {} MiB, not parsed",
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    let bytes = std::fs::read(absolute).map_err(|e| skip(format!("unreadable: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| skip("not UTF-8 text, not parsed".into()))?;
+    Ok((rel, text))
+}
+
+/// A repository model from in-memory files, for the rules' unit tests.
+#[cfg(test)]
+pub fn test_repo(files: &[(&str, &str)]) -> Repo {
+    let nix: Vec<(String, String)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".nix"))
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    let others: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| !p.ends_with(".nix"))
+        .map(|(p, _)| p.to_string())
+        .collect();
+    let mut dirs = BTreeSet::new();
+    for (path, _) in files {
+        let mut dir = graph::parent_dir(path);
+        while !dir.is_empty() {
+            dirs.insert(dir.to_string());
+            dir = graph::parent_dir(dir);
+        }
+    }
+    let shape = Shape::infer(&dirs);
+    Repo::from_sources(
+        nix,
+        others,
+        dirs.into_iter().collect(),
+        shape,
+        Settings::default(),
+    )
+}
+
+/// Like [`test_repo`], with the shape recorded in `answers`.
+#[cfg(test)]
+pub fn test_repo_recorded(files: &[(&str, &str)], answers: crate::answers::Answers) -> Repo {
+    let mut repo = test_repo(files);
+    repo.shape = Shape::recorded(answers);
+    repo
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule over every prefix of some real-looking Nix: broken input never panics.
+    #[test]
+    fn truncated_sources_never_panic() {
+        let sources = [
+            include_str!("../../templates/lib/default.nix"),
+            include_str!("../../templates/flake/configurations.nix"),
+            include_str!("../../templates/overlays/default.nix"),
+            include_str!("../../tests/fixtures/check/readdir-in-loop/modules/nixos/motd/default.nix"),
+            include_str!("../../tests/fixtures/check/cache-keys/flake.nix"),
+            "{ a = ../${x}/${y}.nix; b = \"${self}/${z}\"; c = import ./. { }; d = x: d (builtins.readDir x); }",
+        ];
+        for source in sources {
+            let chars: Vec<(usize, char)> = source.char_indices().collect();
+            for &(cut, _) in chars.iter().step_by(5) {
+                let text = &source[..cut];
+                let repo = test_repo(&[
+                    ("flake.nix", text),
+                    ("modules/default.nix", text),
+                    (
+                        "modules/nixos/default.nix",
+                        "{ lib, ... }: { imports = lib.custom.scanPaths ./.; }",
+                    ),
+                ]);
+                let _ = repo.check();
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! `nixscaffold check`: reads a repository (never writes) and reports drift and findings.
+
+use std::path::PathBuf;
+
+use crate::check::check_dir;
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::error::{exit, Error, Result};
+use crate::report;
+
+pub fn run(args: &CheckArgs) -> Result<i32> {
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let outcome = check_dir(&dir)?;
+    let text = match args.format {
+        CheckFormat::Human => report::human(&outcome, report::use_color()),
+        CheckFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&report::json(&outcome))
+                .map_err(|e| Error::Internal(format!("cannot write JSON: {e}")))?;
+            text.push('\n');
+            text
+        }
+        CheckFormat::Github => report::github(&outcome),
+    };
+    write_stdout(&text)?;
+    Ok(if outcome.findings.is_empty() {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    })
+}
+
+/// Writes the report; a reader that went away (`check | head`) is not an error.
+pub fn write_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io(
+            "write",
+            std::path::Path::new("standard output"),
+            e,
+        )),
+    }
+}

@@ -1,0 +1,121 @@
+//! NS010 deep-imports: a chain of imports deeper than the limit.
+
+use super::{Finding, Rule, RuleInfo, Severity};
+use crate::check::Repo;
+
+pub struct DeepImports;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "NS010",
+    name: "deep-imports",
+    summary: "a chain of imports is deeper than the limit (12 by default)",
+    explanation: "Each level of imports is a level of evaluation that Nix must hold on its stack \
+and a person must follow to find where an option is set. Very deep chains (a file importing a \
+file importing a file ...) come from directories nested for their own sake or from files that \
+re-export each other, and they end in stack overflows and unreadable traces. The shape keeps trees \
+shallow: flake.nix, a registry, a platform tree, its modules. The limit is \
+`check.max-import-depth` in .nixscaffold.yaml.",
+    fix: "Flatten the chain: import the leaf modules from an auto-imported directory instead of \
+through intermediate files that only import the next one.",
+    severity: Severity::Warning,
+};
+
+impl Rule for DeepImports {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, repo: &Repo) -> Vec<Finding> {
+        let graph = &repo.graph;
+        let limit = repo.settings.max_import_depth;
+        let components = graph.components();
+        let mut component_of = vec![0; repo.files.len()];
+        for (c, members) in components.iter().enumerate() {
+            for &f in members {
+                component_of[f] = c;
+            }
+        }
+        // Successors come first, so one pass computes the longest chain from each component.
+        let mut depth = vec![1usize; components.len()];
+        let mut next: Vec<Option<usize>> = vec![None; components.len()]; // best outgoing edge
+        for (c, members) in components.iter().enumerate() {
+            for &f in members {
+                for &edge_id in &graph.outgoing[f] {
+                    let edge = &graph.edges[edge_id];
+                    let d = component_of[edge.to];
+                    if !graph.is_load(edge) || d == c {
+                        continue;
+                    }
+                    if depth[d] + 1 > depth[c] {
+                        depth[c] = depth[d] + 1;
+                        next[c] = Some(edge_id);
+                    }
+                }
+            }
+        }
+        let mut findings = Vec::new();
+        for &root in &graph.roots {
+            let c = component_of[root];
+            let imported = graph.incoming[root]
+                .iter()
+                .any(|&e| graph.is_load(&graph.edges[e]));
+            if depth[c] <= limit || imported {
+                continue;
+            }
+            let mut chain = vec![repo.files[root].path.as_str()];
+            let mut first_offset = None;
+            let mut at = c;
+            while let Some(edge_id) = next[at] {
+                let edge = &graph.edges[edge_id];
+                first_offset.get_or_insert(edge.offset);
+                chain.push(repo.files[edge.to].path.as_str());
+                at = component_of[edge.to];
+            }
+            let file = &repo.files[root];
+            findings.push(
+                repo.finding(
+                    &INFO,
+                    file,
+                    next[c]
+                        .map(|e| &graph.edges[e])
+                        .filter(|e| e.from == root)
+                        .and(first_offset)
+                        .unwrap_or(0),
+                    format!(
+                        "a chain of {} files, deeper than {limit}: {}",
+                        chain.len(),
+                        chain.join(" → ")
+                    ),
+                ),
+            );
+        }
+        findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::run;
+
+    #[test]
+    fn deep_chains() {
+        let mut files: Vec<(String, String)> = vec![(
+            "flake.nix".into(),
+            "{\n  imports = [ ./d/f0.nix ];\n}".into(),
+        )];
+        for i in 0..14 {
+            files.push((
+                format!("d/f{i}.nix"),
+                format!("{{ imports = [ ./f{}.nix ]; }}", i + 1),
+            ));
+        }
+        files.push(("d/f14.nix".into(), "{ }".into()));
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(run(&DeepImports, &borrowed), vec!["flake.nix:2:15"]);
+        assert!(run(&DeepImports, &borrowed[..10]).is_empty());
+    }
+}

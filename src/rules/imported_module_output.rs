@@ -1,0 +1,191 @@
+//! NS006 imported-module-output: a `*Modules` flake output built with `import ./x.nix`.
+
+use rayon::prelude::*;
+use rnix::SyntaxKind::*;
+use rnix::SyntaxNode;
+
+use super::{Finding, Rule, RuleInfo, Severity};
+use crate::check::{Repo, SourceFile};
+use crate::nix::syntax::{
+    apply_parts, binding, binding_path, is_builtin, parent_skipping_parens, path_literal, unparen,
+};
+
+pub struct ImportedModuleOutput;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "NS006",
+    name: "imported-module-output",
+    summary: "a *Modules output is built with `import ./x.nix` instead of a path",
+    explanation: "`nixosModules.foo = import ./foo.nix;` exposes the module's value, not its \
+file: the module system no longer knows where it came from, so it cannot de-duplicate it, error \
+messages lose the file name, and a configuration that receives the module through two outputs \
+fails with \"option ... already declared\". A path (`nixosModules.foo = ./foo.nix;`) keeps the \
+module's identity. The central modules/default.nix of the shape exposes paths only.",
+    fix: "Write the path itself: `nixosModules.foo = ./foo.nix;` (a module that needs flake \
+inputs takes them from specialArgs, or use flake-parts' importApply, which keeps the file name).",
+    severity: Severity::Error,
+};
+
+impl Rule for ImportedModuleOutput {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, repo: &Repo) -> Vec<Finding> {
+        repo.files
+            .par_iter()
+            .enumerate()
+            .filter(|(_, file)| file.mentions("Modules") && file.mentions("import"))
+            .flat_map_iter(|(index, file)| {
+                let mut found = Vec::new();
+                for call in import_calls(file) {
+                    let Some(output) = module_output(&binding_path(&call.apply)) else {
+                        continue;
+                    };
+                    match target(repo, index, &call) {
+                        Some(target) if is_registry(target) => {
+                            // `nixosModules = import ./modules;`: an attrset of modules; its
+                            // entries must be paths.
+                            for inner in import_calls(target) {
+                                if target_is_module(repo, &inner, target) {
+                                    found.push(repo.finding(
+                                        &INFO,
+                                        target,
+                                        inner.offset,
+                                        format!(
+                                            "{output} (through {}) exposes `import {}` instead of the path",
+                                            file.path, inner.literal
+                                        ),
+                                    ));
+                                }
+                            }
+                        }
+                        _ => found.push(repo.finding(
+                            &INFO,
+                            file,
+                            call.offset,
+                            format!(
+                                "{output} exposes `import {}`: give the path, `{}`",
+                                call.literal, call.literal
+                            ),
+                        )),
+                    }
+                }
+                found
+            })
+            .collect()
+    }
+}
+
+struct ImportCall {
+    apply: SyntaxNode,
+    literal: String,
+    offset: usize,
+}
+
+/// `import ./x` calls that are not applied further (`import ./x args` is a function call).
+fn import_calls(file: &SourceFile) -> Vec<ImportCall> {
+    file.parsed
+        .syntax()
+        .descendants()
+        .filter(|n| n.kind() == NODE_APPLY)
+        .filter_map(|apply| {
+            let (function, args) = apply_parts(&apply)?;
+            if !is_builtin(&function, "import") || args.len() != 1 {
+                return None;
+            }
+            if let Some((parent, child)) = parent_skipping_parens(&apply) {
+                if parent.kind() == NODE_APPLY && parent.first_child() == Some(child) {
+                    return None;
+                }
+            }
+            let path = unparen(&args[0]);
+            let literal = match path_literal(&path)? {
+                crate::nix::syntax::PathLiteral::Static(text) => text,
+                crate::nix::syntax::PathLiteral::Interpolated(_) => return None,
+            };
+            Some(ImportCall {
+                offset: path.text_range().start().into(),
+                apply,
+                literal,
+            })
+        })
+        .collect()
+}
+
+/// `nixosModules` when the binding path goes through a `*Modules` attribute.
+fn module_output(path: &[String]) -> Option<String> {
+    let at = path
+        .iter()
+        .position(|n| n.ends_with("Modules") && n != "Modules")?;
+    Some(path[at..].join("."))
+}
+
+fn target<'a>(repo: &'a Repo, from: usize, call: &ImportCall) -> Option<&'a SourceFile> {
+    repo.graph.outgoing[from]
+        .iter()
+        .map(|&e| &repo.graph.edges[e])
+        .find(|e| e.offset == call.offset && e.import_call)
+        .map(|e| &repo.files[e.to])
+}
+
+fn target_is_module(repo: &Repo, call: &ImportCall, file: &SourceFile) -> bool {
+    let Some(&index) = repo.index.get(&file.path) else {
+        return false;
+    };
+    target(repo, index, call).is_none_or(|t| !is_registry(t))
+}
+
+/// A file whose value is an attribute set of paths and imports: a list of modules, not a module.
+fn is_registry(file: &SourceFile) -> bool {
+    let Some(expr) = file.parsed.syntax().first_child() else {
+        return false;
+    };
+    registry_set(&unparen(&expr))
+}
+
+fn registry_set(node: &SyntaxNode) -> bool {
+    if node.kind() != NODE_ATTR_SET {
+        return false;
+    }
+    let mut any = false;
+    for entry in node.children() {
+        let Some((_, value)) = binding(&entry) else {
+            return false;
+        };
+        let value = unparen(&value);
+        let ok = value.kind() == NODE_PATH_REL
+            || registry_set(&value)
+            || apply_parts(&value).is_some_and(|(f, _)| is_builtin(&f, "import"));
+        if !ok {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::run;
+
+    #[test]
+    fn imports_in_module_outputs() {
+        let files = [
+            (
+                "flake.nix",
+                "{\n  outputs = _: {\n    nixosModules.a = import ./a.nix;\n    nixosModules.b = ./b.nix;\n    homeManagerModules = import ./home;\n  };\n}",
+            ),
+            ("a.nix", "{ config, ... }: { }"),
+            ("b.nix", "{ }"),
+            ("home/default.nix", "{\n  x = import ./x.nix;\n  y = ./y.nix;\n}"),
+            ("home/x.nix", "{ ... }: { }"),
+            ("home/y.nix", "{ }"),
+        ];
+        assert_eq!(
+            run(&ImportedModuleOutput, &files),
+            vec!["flake.nix:3:29", "home/default.nix:2:14"]
+        );
+    }
+}

@@ -1,0 +1,163 @@
+//! NS007 readdir-in-loop: `builtins.readDir` inside a map/fold/filter lambda or a recursive function.
+
+use rayon::prelude::*;
+use rnix::SyntaxKind::*;
+use rnix::SyntaxNode;
+
+use super::{Finding, Rule, RuleInfo, Severity};
+use crate::check::Repo;
+use crate::nix::syntax::{
+    apply_parts, binding, callee_name, is_call_of, lambda_params, mentions_any,
+    parent_skipping_parens,
+};
+
+pub struct ReadDirInLoop;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "NS007",
+    name: "readdir-in-loop",
+    summary: "builtins.readDir runs once per iteration of a loop or recursion",
+    explanation: "On Nix 2.8 `builtins.readDir` is not memoized within an evaluation: 20,000 calls on \
+one directory made 40,000 getdents64 system calls and took 0.54 s, against 0.07 s when the result was \
+bound once with `let`. A readDir inside a `map`/`filter`/`fold`/`mapAttrs`/`genAttrs` lambda whose \
+argument does not change between iterations reads the same directory again and again; a readDir in \
+a hand-written recursive walk re-implements what a helper does once per directory. The seed's rule: \
+don't use builtins.readDir in tight loops.",
+    fix: "Bind the directory's entries once (`let entries = builtins.readDir dir; in ...`) outside \
+the loop, or use `lib.custom.scanPaths` / `lib.filesystem.listFilesRecursive` / \
+`lib.packagesFromDirectoryRecursive`.",
+    severity: Severity::Warning,
+};
+
+/// Library functions that call their function argument once per element.
+const LOOPS: &[&str] = &[
+    "map",
+    "filter",
+    "foldl",
+    "foldl'",
+    "foldr",
+    "concatMap",
+    "mapAttrs",
+    "mapAttrs'",
+    "mapAttrsToList",
+    "filterAttrs",
+    "concatMapAttrs",
+    "genAttrs",
+    "genList",
+    "forEach",
+    "any",
+    "all",
+    "imap0",
+    "imap1",
+    "partition",
+    "groupBy",
+    "sort",
+    "concatMapStrings",
+    "concatMapStringsSep",
+    "mapAttrsRecursive",
+];
+
+impl Rule for ReadDirInLoop {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, repo: &Repo) -> Vec<Finding> {
+        repo.files
+            .par_iter()
+            .filter(|file| file.mentions("readDir"))
+            .flat_map_iter(|file| {
+                file.parsed
+                    .syntax()
+                    .descendants()
+                    .filter(|node| is_call_of(node, "readDir"))
+                    .filter_map(|call| {
+                        let why = in_loop(&call)?;
+                        Some(repo.finding(
+                            &INFO,
+                            file,
+                            call.text_range().start().into(),
+                            format!("builtins.readDir {why}"),
+                        ))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+/// Why this readDir call runs repeatedly, if it does.
+fn in_loop(call: &SyntaxNode) -> Option<String> {
+    let argument = apply_parts(call)?.1.into_iter().next()?;
+    for lambda in call.ancestors().filter(|a| a.kind() == NODE_LAMBDA) {
+        if let Some(loop_name) = loop_of(&lambda) {
+            if !mentions_any(&argument, &lambda_params(&lambda)) {
+                return Some(format!(
+                    "reads the same directory on every iteration of `{loop_name}`; read it once outside the loop"
+                ));
+            }
+        }
+        if let Some(name) = recursive_binding(&lambda) {
+            return Some(format!(
+                "runs inside the recursive function `{name}`, once per call"
+            ));
+        }
+    }
+    None
+}
+
+/// The loop function a lambda is handed to: `map (x: …) xs` gives `map`.
+fn loop_of(lambda: &SyntaxNode) -> Option<String> {
+    let (apply, child) = parent_skipping_parens(lambda)?;
+    if apply.kind() != NODE_APPLY || apply.children().nth(1).as_ref() != Some(&child) {
+        return None;
+    }
+    // The lambda may be the first or a later argument: walk to the outermost application.
+    let mut outer = apply;
+    while let Some((up, _)) = parent_skipping_parens(&outer) {
+        if up.kind() == NODE_APPLY && up.first_child().is_some_and(|f| f == outer) {
+            outer = up;
+        } else {
+            break;
+        }
+    }
+    let (function, _) = apply_parts(&outer)?;
+    let name = callee_name(&function)?;
+    LOOPS.contains(&name.as_str()).then_some(name)
+}
+
+/// The name a lambda is bound to, when its own body calls that name.
+fn recursive_binding(lambda: &SyntaxNode) -> Option<String> {
+    let (parent, _) = parent_skipping_parens(lambda)?;
+    let (names, value) = binding(&parent)?;
+    let [name] = names.as_slice() else {
+        return None;
+    };
+    mentions_any(&value, std::slice::from_ref(name)).then(|| name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::run;
+
+    #[test]
+    fn loop_invariant_read_in_map() {
+        let text = "let\n  names = builtins.attrNames (builtins.readDir ./m);\nin\nmap (n: (builtins.readDir ./m).${n}) names\n";
+        assert_eq!(run(&ReadDirInLoop, &[("a.nix", text)]), vec!["a.nix:4:10"]);
+    }
+
+    #[test]
+    fn reading_each_directory_once_is_fine() {
+        let text = "dirs: map (d: builtins.readDir d) dirs";
+        assert!(run(&ReadDirInLoop, &[("a.nix", text)]).is_empty());
+        let helper = "let\n  dirsIn = p: builtins.attrNames (builtins.readDir p);\nin\nlib.genAttrs (dirsIn ./h) (n: n)";
+        assert!(run(&ReadDirInLoop, &[("b.nix", helper)]).is_empty());
+    }
+
+    #[test]
+    fn recursive_walk() {
+        let text = "let\n  walk = dir: lib.concatMap (n: walk (dir + \"/${n}\")) (builtins.attrNames (builtins.readDir dir));\nin\nwalk ./.\n";
+        assert_eq!(run(&ReadDirInLoop, &[("a.nix", text)]), vec!["a.nix:2:76"]);
+    }
+}

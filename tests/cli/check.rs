@@ -1,0 +1,586 @@
+//! `nixscaffold check` and `explain`: one fixture repository per rule (exactly its finding, at the
+//! right place, with human and JSON snapshots), clean `new` repositories, the JSON schema, the
+//! configuration, the formats, and the promise never to write.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::support::*;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+/// Runs `nixscaffold check ARGS` in `cwd`.
+fn check(cwd: &Path, args: &[&str]) -> Run {
+    let output = nixscaffold(cwd)
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("nixscaffold runs");
+    Run {
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 output"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 output"),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+fn json_of(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
+}
+
+/// `(name, file, line, column)` of every finding.
+fn findings(json: &Value) -> Vec<(String, String, u64, u64)> {
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Checks fixture `name` (read in place: check never writes, and the test proves it), asserts
+/// exactly `expected`, validates the JSON against the schema, and snapshots both outputs.
+fn assert_fixture(name: &str, expected: &[(&str, &str, u64, u64)]) {
+    let root = fixtures();
+    let before = tree_hash(&root.join(name));
+    let json_run = check(&root, &[name, "--format", "json"]);
+    let json = json_of(&json_run);
+    let expected: Vec<(String, String, u64, u64)> = expected
+        .iter()
+        .map(|(n, f, l, c)| (n.to_string(), f.to_string(), *l, *c))
+        .collect();
+    assert_eq!(findings(&json), expected, "{name}: {}", json_run.stdout);
+    assert_eq!(json_run.code, if expected.is_empty() { 0 } else { 1 });
+    validate(&schema(), &json, "$");
+
+    let human = check(&root, &[name]);
+    assert_eq!(human.code, json_run.code);
+    assert!(human.stderr.is_empty(), "{}", human.stderr);
+    assert!(
+        !human.stdout.contains('\x1b'),
+        "no color when NO_COLOR is set"
+    );
+    snapshot(&format!("check-{name}-human"), &human.stdout);
+    snapshot(
+        &format!("check-{name}-json"),
+        &without_version(&json_run.stdout),
+    );
+    assert_eq!(
+        tree_hash(&root.join(name)),
+        before,
+        "check wrote into {name}"
+    );
+}
+
+/// The JSON with the tool's version blanked, so that a release does not churn every snapshot.
+fn without_version(text: &str) -> String {
+    let mut json: Value = serde_json::from_str(text).expect("JSON");
+    json["tool"]["version"] = Value::String("[version]".into());
+    serde_json::to_string_pretty(&json).expect("JSON") + "\n"
+}
+
+#[test]
+fn the_base_fixture_is_clean() {
+    assert_fixture("_base", &[]);
+}
+
+#[test]
+fn parse_error() {
+    assert_fixture(
+        "parse-error",
+        &[("parse-error", "modules/nixos/broken.nix", 5, 28)],
+    );
+}
+
+#[test]
+fn a_syntax_error_does_not_stop_the_rest() {
+    assert_fixture(
+        "parse-error-and-more",
+        &[
+            ("parse-error", "modules/nixos/broken.nix", 5, 28),
+            ("getenv", "modules/nixos/user.nix", 2, 32),
+        ],
+    );
+}
+
+#[test]
+fn missing_part() {
+    assert_fixture(
+        "missing-part",
+        &[("missing-part", "modules/nixos/wallpapers/default.nix", 1, 1)],
+    );
+}
+
+#[test]
+fn hand_listed_imports() {
+    assert_fixture(
+        "hand-listed-imports",
+        &[("hand-listed-imports", "modules/nixos/default.nix", 2, 3)],
+    );
+}
+
+#[test]
+fn orphan_file() {
+    assert_fixture(
+        "orphan-file",
+        &[("orphan-file", "modules/printing.nix", 1, 1)],
+    );
+}
+
+#[test]
+fn duplicate_import() {
+    assert_fixture(
+        "duplicate-import",
+        &[("duplicate-import", "modules/nixos/server.nix", 3, 15)],
+    );
+}
+
+#[test]
+fn imported_module_output() {
+    assert_fixture(
+        "imported-module-output",
+        &[("imported-module-output", "modules/default.nix", 5, 21)],
+    );
+}
+
+#[test]
+fn readdir_in_loop() {
+    assert_fixture(
+        "readdir-in-loop",
+        &[("readdir-in-loop", "modules/nixos/motd/default.nix", 7, 15)],
+    );
+}
+
+#[test]
+fn getenv() {
+    assert_fixture("getenv", &[("getenv", "modules/nixos/user.nix", 2, 32)]);
+}
+
+#[test]
+fn import_cycle() {
+    assert_fixture("import-cycle", &[("import-cycle", "parts/a.nix", 2, 15)]);
+}
+
+#[test]
+fn deep_imports() {
+    assert_fixture("deep-imports", &[("deep-imports", "flake.nix", 19, 11)]);
+}
+
+#[test]
+fn legacy_packages() {
+    assert_fixture(
+        "legacy-packages",
+        &[("legacy-packages", "parts/pkgs.nix", 6, 27)],
+    );
+}
+
+#[test]
+fn nixpkgs_import() {
+    assert_fixture(
+        "nixpkgs-import",
+        &[("nixpkgs-import", "parts/pkgs.nix", 6, 27)],
+    );
+}
+
+#[test]
+fn cache_keys() {
+    assert_fixture("cache-keys", &[("cache-keys", "flake.nix", 7, 7)]);
+}
+
+#[test]
+fn scanpaths_drift() {
+    assert_fixture(
+        "scanpaths-drift",
+        &[("scanpaths-drift", "lib/default.nix", 3, 3)],
+    );
+}
+
+#[test]
+fn platform_overlay() {
+    assert_fixture(
+        "platform-overlay",
+        &[("platform-overlay", "overlays/default.nix", 4, 3)],
+    );
+}
+
+#[test]
+fn fixture_syntax_errors_are_real_nix_syntax_errors() {
+    let scratch = scratch();
+    let broken = fixtures().join("parse-error/modules/nixos/broken.nix");
+    let output = nix_instantiate(scratch.path())
+        .arg("--parse")
+        .arg(&broken)
+        .output()
+        .expect("nix-instantiate runs");
+    assert!(!output.status.success(), "Nix parses the broken fixture");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(":5:28"),
+        "Nix places the error elsewhere: {stderr}"
+    );
+}
+
+#[test]
+fn managed_drift_shows_a_diff() {
+    let (scratch, repo) = new_repo(&[]);
+    let pkgs = repo.join("flake/pkgs.nix");
+    let text = std::fs::read_to_string(&pkgs).unwrap();
+    std::fs::write(
+        &pkgs,
+        text.replace(
+            "overlays = [ inputs.self.overlays.default ];",
+            "overlays = [ ];",
+        ),
+    )
+    .unwrap();
+    let run = check(scratch.path(), &["repo", "--format", "json"]);
+    let json = json_of(&run);
+    assert_eq!(
+        findings(&json),
+        vec![(
+            "managed-drift".to_string(),
+            "flake/pkgs.nix".to_string(),
+            12,
+            1
+        )]
+    );
+    assert_eq!(run.code, 1);
+    validate(&schema(), &json, "$");
+    let diff = json["findings"][0]["diff"].as_str().expect("a diff");
+    assert!(
+        diff.contains("-        overlays = [ inputs.self.overlays.default ];"),
+        "{diff}"
+    );
+    assert!(diff.contains("+        overlays = [ ];"), "{diff}");
+    let human = check(scratch.path(), &["repo"]);
+    snapshot("check-managed-drift-human", &human.stdout);
+}
+
+#[test]
+fn new_then_check_is_clean() {
+    let configurations: &[&[&str]] = &[
+        &[],
+        &["--platform", "darwin", "--platform", "home"],
+        &[
+            "--platform",
+            "nixos",
+            "--host",
+            "nixos/a",
+            "--host",
+            "nixos/b",
+        ],
+        &[
+            "--platform",
+            "home",
+            "--user",
+            "alice",
+            "--user",
+            "bob",
+            "--overlay",
+            "custom",
+        ],
+        &[
+            "--cache",
+            "nix-community",
+            "--cache",
+            "numtide",
+            "--cache",
+            "lix",
+            "--cache",
+            "garnix",
+        ],
+        &[
+            "--platform",
+            "nixos",
+            "--platform",
+            "darwin",
+            "--overlay",
+            "customDarwin",
+        ],
+    ];
+    for args in configurations {
+        let (scratch, repo) = new_repo(args);
+        let before = tree_hash(&repo);
+        let run = check(scratch.path(), &["repo"]);
+        assert_eq!(run.code, 0, "new {args:?} then check:\n{}", run.stdout);
+        assert!(run.stdout.contains("no findings"), "{}", run.stdout);
+        assert!(
+            run.stdout.contains("shape from .nixscaffold.yaml"),
+            "{}",
+            run.stdout
+        );
+        assert_eq!(tree_hash(&repo), before, "check wrote into the repository");
+    }
+}
+
+#[test]
+fn without_answers_the_shape_is_inferred_and_said() {
+    let (scratch, repo) = new_repo(&["--platform", "nixos", "--platform", "home"]);
+    std::fs::remove_file(repo.join(".nixscaffold.yaml")).unwrap();
+    let run = check(scratch.path(), &["repo"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("no .nixscaffold.yaml; inferred platform nixos (from modules/nixos/, hosts/nixos/); platform home (from modules/home/, home/)"),
+        "{}",
+        run.stdout
+    );
+    let json = json_of(&check(scratch.path(), &["repo", "--format", "json"]));
+    assert_eq!(json["shape"]["source"], "inferred");
+    assert_eq!(
+        json["shape"]["platforms"],
+        serde_json::json!(["nixos", "home"])
+    );
+}
+
+#[test]
+fn rules_can_be_turned_off_rated_and_paths_ignored() {
+    let (scratch, repo) = new_repo(&["--platform", "nixos"]);
+    std::fs::create_dir_all(repo.join("vendor")).unwrap();
+    std::fs::write(
+        repo.join("vendor/old.nix"),
+        "{ x = builtins.getEnv \"HOME\"; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("modules/nixos/env.nix"),
+        "{ x = builtins.getEnv \"HOME\"; }\n",
+    )
+    .unwrap();
+    let json = json_of(&check(scratch.path(), &["repo", "--format", "json"]));
+    let names: Vec<_> = findings(&json).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(
+        names,
+        vec![
+            ("getenv".to_string(), "modules/nixos/env.nix".to_string()),
+            ("orphan-file".to_string(), "vendor/old.nix".to_string()),
+            ("getenv".to_string(), "vendor/old.nix".to_string()),
+        ]
+    );
+
+    let answers = repo.join(".nixscaffold.yaml");
+    let mut text = std::fs::read_to_string(&answers).unwrap();
+    text.push_str("check:\n  rules:\n    NS008: error\n    orphan-file: off\n  ignore:\n    - \"vendor/**\"\n");
+    std::fs::write(&answers, text).unwrap();
+    let run = check(scratch.path(), &["repo", "--format", "json"]);
+    let json = json_of(&run);
+    assert_eq!(
+        findings(&json),
+        vec![(
+            "getenv".to_string(),
+            "modules/nixos/env.nix".to_string(),
+            1,
+            7
+        )]
+    );
+    assert_eq!(json["findings"][0]["severity"], "error");
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_bad_check_section_is_a_usage_error_naming_the_file() {
+    let (scratch, repo) = new_repo(&["--platform", "home"]);
+    let answers = repo.join(".nixscaffold.yaml");
+    let mut text = std::fs::read_to_string(&answers).unwrap();
+    text.push_str("check:\n  rules:\n    no-such-rule: off\n");
+    std::fs::write(&answers, text).unwrap();
+    let run = check(scratch.path(), &["repo"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains(".nixscaffold.yaml"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no rule `no-such-rule`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nixscaffold explain"), "{}", run.stderr);
+}
+
+#[test]
+fn io_and_usage_errors_exit_2() {
+    let scratch = scratch();
+    let run = check(scratch.path(), &["does-not-exist"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("does-not-exist"), "{}", run.stderr);
+    std::fs::write(scratch.path().join("file.nix"), "{ }").unwrap();
+    assert_eq!(check(scratch.path(), &["file.nix"]).code, 2);
+    assert_eq!(check(scratch.path(), &[".", "--format", "xml"]).code, 2);
+}
+
+#[test]
+fn symbolic_links_are_not_followed_and_are_reported() {
+    let scratch = scratch();
+    let outside = scratch.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(
+        outside.join("secret.nix"),
+        "{ x = builtins.getEnv \"HOME\"; }",
+    )
+    .unwrap();
+    let repo = scratch.path().join("repo");
+    copy_dir(&fixtures().join("_base"), &repo);
+    std::os::unix::fs::symlink(&outside, repo.join("modules/nixos/linked")).unwrap();
+    let json = json_of(&check(scratch.path(), &["repo", "--format", "json"]));
+    assert_eq!(findings(&json), vec![]);
+    assert_eq!(
+        json["skipped"],
+        serde_json::json!([{ "path": "modules/nixos/linked", "reason": "symbolic link, not followed" }])
+    );
+}
+
+#[test]
+fn github_annotations() {
+    let run = check(&fixtures(), &["parse-error-and-more", "--format", "github"]);
+    assert_eq!(run.code, 1);
+    snapshot("check-github", &run.stdout);
+    let first = run.stdout.lines().next().unwrap();
+    assert!(
+        first.starts_with("::error file=parse-error-and-more/modules/nixos/broken.nix,line=5,col=28,title=NS000 parse-error::"),
+        "{first}"
+    );
+}
+
+#[test]
+fn explain_lists_and_explains_every_rule() {
+    let output = nixscaffold(&fixtures()).arg("explain").output().unwrap();
+    assert!(output.status.success());
+    let list = String::from_utf8(output.stdout).unwrap();
+    snapshot("explain-list", &list);
+    for id in 0..=15 {
+        let id = format!("NS{id:03}");
+        assert!(list.contains(&id), "{id} missing from the list");
+        let one = nixscaffold(&fixtures())
+            .args(["explain", &id])
+            .output()
+            .unwrap();
+        assert!(one.status.success());
+        let text = String::from_utf8(one.stdout).unwrap();
+        assert!(text.starts_with(&id) && text.contains("Fix:"), "{text}");
+    }
+    let by_name = nixscaffold(&fixtures())
+        .args(["explain", "orphan-file"])
+        .output()
+        .unwrap();
+    snapshot(
+        "explain-orphan-file",
+        &String::from_utf8(by_name.stdout).unwrap(),
+    );
+    let unknown = nixscaffold(&fixtures())
+        .args(["explain", "NS999"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn every_rule_has_a_fixture_and_the_readme_section_names_it() {
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/check.md"))
+        .unwrap();
+    let output = nixscaffold(&fixtures()).arg("explain").output().unwrap();
+    let list = String::from_utf8(output.stdout).unwrap();
+    for line in list.lines().filter(|l| l.trim_start().starts_with("NS")) {
+        let mut words = line.split_whitespace();
+        let (id, name) = (words.next().unwrap(), words.next().unwrap());
+        assert!(
+            docs.contains(id) && docs.contains(name),
+            "docs/check.md does not document {id} {name}"
+        );
+        if name != "managed-drift" {
+            assert!(fixtures().join(name).is_dir(), "no fixture for {name}");
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn schema() -> Value {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/check-schema.json"),
+    )
+    .expect("docs/check-schema.json");
+    serde_json::from_str(&text).expect("the schema is JSON")
+}
+
+/// Validates `value` against the JSON Schema keywords docs/check-schema.json uses: type, enum,
+/// required, properties, additionalProperties, items, minimum, pattern.
+fn validate(schema: &Value, value: &Value, at: &str) {
+    if let Some(types) = schema.get("type") {
+        let names: Vec<&str> = match types {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => panic!("{at}: bad type in schema"),
+        };
+        let fits = names.iter().any(|t| match *t {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "integer" => value.is_u64() || value.is_i64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "null" => value.is_null(),
+            other => panic!("{at}: unknown type {other}"),
+        });
+        assert!(fits, "{at}: {value} is not {names:?}");
+    }
+    if let Some(Value::Array(allowed)) = schema.get("enum") {
+        assert!(allowed.contains(value), "{at}: {value} not in {allowed:?}");
+    }
+    if let (Some(min), Some(n)) = (
+        schema.get("minimum").and_then(Value::as_i64),
+        value.as_i64(),
+    ) {
+        assert!(n >= min, "{at}: {n} < {min}");
+    }
+    if let (Some(pattern), Some(text)) = (
+        schema.get("pattern").and_then(Value::as_str),
+        value.as_str(),
+    ) {
+        let re = regex::Regex::new(pattern).expect("a valid pattern");
+        assert!(re.is_match(text), "{at}: {text:?} does not match {pattern}");
+    }
+    if let Value::Object(map) = value {
+        if let Some(Value::Array(required)) = schema.get("required") {
+            for key in required.iter().filter_map(Value::as_str) {
+                assert!(map.contains_key(key), "{at}: missing {key}");
+            }
+        }
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (key, item) in map {
+            match properties.and_then(|p| p.get(key)) {
+                Some(sub) => validate(sub, item, &format!("{at}.{key}")),
+                None => assert!(
+                    schema.get("additionalProperties") != Some(&Value::Bool(false)),
+                    "{at}: unexpected field {key}"
+                ),
+            }
+        }
+    }
+    if let (Value::Array(items), Some(sub)) = (value, schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            validate(sub, item, &format!("{at}[{i}]"));
+        }
+    }
+}
