@@ -35,13 +35,6 @@ pub enum Command {
     /// Create a new flake repository in the recommended shape
     #[command(after_help = NEW_EXAMPLES)]
     New(Box<NewArgs>),
-    /// Print a shell completion script (e.g. `nixscaffold completions bash > ~/.local/share/bash-completion/completions/nixscaffold`)
-    Completions {
-        /// The shell to complete for
-        shell: clap_complete::Shell,
-    },
-    /// List the built-in templates, the files a `--template` folder can replace
-    Templates,
     /// Add a module with an enable option to one of the repository's module trees
     #[command(after_help = ADD_MODULE_EXAMPLES)]
     AddModule(AddModuleArgs),
@@ -61,6 +54,13 @@ pub enum Command {
     Explain {
         /// The rule, e.g. NS004 or orphan-file [default: list every rule]
         rule: Option<String>,
+    },
+    /// List the built-in templates, the files a `--template` folder can replace
+    Templates,
+    /// Print a shell completion script (e.g. `nixscaffold completions bash > ~/.local/share/bash-completion/completions/nixscaffold`)
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
     },
 }
 

@@ -487,8 +487,8 @@ fn explain_lists_and_explains_every_rule() {
 
 #[test]
 fn every_rule_has_a_fixture_and_the_readme_section_names_it() {
-    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/check.md"))
-        .unwrap();
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let output = nixscaffold(&fixtures()).arg("explain").output().unwrap();
     let list = String::from_utf8(output.stdout).unwrap();
     for line in list.lines().filter(|l| l.trim_start().starts_with("NS")) {
@@ -496,7 +496,7 @@ fn every_rule_has_a_fixture_and_the_readme_section_names_it() {
         let (id, name) = (words.next().unwrap(), words.next().unwrap());
         assert!(
             docs.contains(id) && docs.contains(name),
-            "docs/check.md does not document {id} {name}"
+            "README.md does not document {id} {name}"
         );
         if name != "managed-drift" {
             assert!(fixtures().join(name).is_dir(), "no fixture for {name}");

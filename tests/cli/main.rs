@@ -4,5 +4,6 @@ mod support;
 
 mod add;
 mod check;
+mod lifecycle;
 mod new;
 mod properties;

@@ -1,0 +1,95 @@
+//! The three jobs together: a repository made by `new` and grown by every `add-*` stays clean under
+//! `check`, whatever the configuration.
+
+use crate::support::*;
+
+fn assert_check_clean(repo: &std::path::Path, moment: &str) {
+    let output = nixscaffold(repo)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "check is not clean {moment}:\n{report}"
+    );
+    assert!(report.contains("\"findings\": []"), "{moment}: {report}");
+}
+
+fn add(repo: &std::path::Path, args: &[&str]) {
+    nixscaffold(repo)
+        .args(args)
+        .arg("--no-git")
+        .assert()
+        .success();
+}
+
+#[test]
+fn new_then_every_addition_stays_clean_under_check() {
+    let configurations: &[&[&str]] = &[
+        &[],
+        &[
+            "--platform",
+            "darwin",
+            "--platform",
+            "home",
+            "--host",
+            "darwin/mbp",
+            "--user",
+            "alice",
+        ],
+        &[
+            "--platform",
+            "nixos",
+            "--host",
+            "nixos/a",
+            "--host",
+            "nixos/b",
+            "--overlay",
+            "custom",
+        ],
+        &["--platform", "home", "--cache", "lix", "--cache", "numtide"],
+    ];
+    for args in configurations {
+        let (scratch, repo) = new_repo(args);
+        assert_check_clean(&repo, &format!("after new {args:?}"));
+        let answers = nixscaffold::answers::Answers::read(&repo).unwrap().unwrap();
+        use nixscaffold::answers::{OverlaySet, Platform};
+        for platform in &answers.platforms {
+            add(&repo, &["add-module", &format!("{platform}/tools/editor")]);
+            add(
+                &repo,
+                &[
+                    "add-module",
+                    &format!("{platform}/services/web"),
+                    "--as-dir",
+                ],
+            );
+        }
+        if answers.has(Platform::Nixos) {
+            add(&repo, &["add-host", "nixos/extra"]);
+        }
+        if answers.has(Platform::Darwin) {
+            add(&repo, &["add-host", "darwin/extra"]);
+        }
+        if answers.has(Platform::Home) {
+            add(&repo, &["add-user", "extra"]);
+        }
+        for (set, word) in [
+            (OverlaySet::Custom, "custom"),
+            (OverlaySet::CustomDarwin, "darwin"),
+            (OverlaySet::CustomPypi, "pypi"),
+        ] {
+            if answers.has_overlay(set) {
+                add(&repo, &["add-package", &format!("{word}/thing")]);
+                add(
+                    &repo,
+                    &["add-package", &format!("{word}/small"), "--as-file"],
+                );
+            }
+        }
+        assert_check_clean(&repo, &format!("after the additions to {args:?}"));
+        assert_all_nix_valid(scratch.path(), &repo);
+    }
+}
