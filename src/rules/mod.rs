@@ -22,6 +22,7 @@ pub mod parse_error;
 pub mod platform_overlay;
 pub mod readdir_in_loop;
 pub mod scanpaths_drift;
+pub mod scattered_module_outputs;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -124,6 +125,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &cache_keys::CacheKeys,
         &scanpaths_drift::ScanPathsDrift,
         &platform_overlay::PlatformOverlay,
+        &scattered_module_outputs::ScatteredModuleOutputs,
     ]
 }
 

@@ -219,6 +219,14 @@ fn platform_overlay() {
 }
 
 #[test]
+fn scattered_module_outputs() {
+    assert_fixture(
+        "scattered-module-outputs",
+        &[("scattered-module-outputs", "flake.nix", 18, 15)],
+    );
+}
+
+#[test]
 fn fixture_syntax_errors_are_real_nix_syntax_errors() {
     let scratch = scratch();
     let broken = fixtures().join("parse-error/modules/nixos/broken.nix");
@@ -459,7 +467,7 @@ fn explain_lists_and_explains_every_rule() {
     assert!(output.status.success());
     let list = String::from_utf8(output.stdout).unwrap();
     snapshot("explain-list", &list);
-    for id in 0..=15 {
+    for id in 0..=16 {
         let id = format!("NS{id:03}");
         assert!(list.contains(&id), "{id} missing from the list");
         let one = nixscaffold(&fixtures())
