@@ -3,5 +3,6 @@
 mod support;
 
 mod add;
+mod hostile;
 mod new;
 mod properties;
