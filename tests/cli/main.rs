@@ -3,6 +3,7 @@
 mod support;
 
 mod add;
+mod add_properties;
 mod hostile;
 mod new;
 mod properties;
