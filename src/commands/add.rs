@@ -52,7 +52,7 @@ pub fn from_cli(
 pub fn run(request: &Request) -> Result<i32> {
     let (repo, what, plan) = prepare(request)?;
     for warning in &plan.warnings {
-        eprintln!("warning: {warning}");
+        tell!("warning: {warning}");
     }
     if request.dry_run {
         say!("Would create {what} in {}:", repo.display());
@@ -674,7 +674,7 @@ fn report_git(repo: &Path, files: &[PlannedFile]) {
              tracked files.",
             top.display()
         ),
-        Err(why) => eprintln!(
+        Err(why) => tell!(
             "warning: {why}\n         The files are written, but a flake sees only files git tracks: \
              `git add --intent-to-add` them."
         ),

@@ -145,7 +145,7 @@ fn report_git(dir: &Path, written: &[PathBuf]) {
     };
     match outcome {
         Ok(message) => say!("{message}"),
-        Err(why) => eprintln!(
+        Err(why) => tell!(
             "warning: {why}\n         The files are written, but a flake sees only files git tracks: run `git init && git add .` in {}.",
             dir.display()
         ),

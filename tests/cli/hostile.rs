@@ -367,6 +367,25 @@ fn unreadable_places_are_reported_not_mistaken_for_missing_ones() {
     std::fs::remove_dir(&tree).unwrap();
     std::fs::write(&tree, &saved).unwrap();
 
+    // new --config given a directory.
+    std::fs::create_dir(scratch.path().join("answers.yaml")).unwrap();
+    refuse(
+        scratch.path(),
+        scratch.path(),
+        &[
+            "new",
+            "fresh",
+            "--yes",
+            "--no-git",
+            "--config",
+            "answers.yaml",
+        ],
+        &[
+            "cannot read answers.yaml",
+            "it is a directory where a file belongs",
+        ],
+    );
+
     std::fs::create_dir_all(repo.join("modules/home/shell/default.nix")).unwrap();
     let stderr = refuse(
         scratch.path(),
@@ -876,4 +895,37 @@ fn a_full_disk_leaves_nothing_behind() {
     assert!(leftover_temp_files(scratch.path()).is_empty(), "{stderr}");
     assert_eq!(tree_hash(scratch.path()), hash);
     drop(roomy);
+}
+
+/// Runs nixscaffold with stderr (and stdout) a pipe nobody reads: every write to it fails.
+fn with_closed_output(cwd: &Path, args: &[&str]) -> std::process::ExitStatus {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("nixscaffold"))
+        .current_dir(cwd)
+        .args(args)
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
+        .status()
+        .expect("nixscaffold runs")
+}
+
+#[test]
+fn a_closed_stderr_turns_no_error_or_warning_into_a_panic() {
+    // Before the fix, `nixscaffold add-user ../x 2>&1 | head -c0` panicked (exit 101) on the error
+    // message, and a warning could stop an add before it wrote anything.
+    let (scratch, repo) = new_repo(&[]);
+    let hash = tree_hash(scratch.path());
+    let status = with_closed_output(&repo, &["add-user", "../x"]);
+    assert_eq!(status.code(), Some(2), "{status:?}");
+    assert_eq!(tree_hash(scratch.path()), hash);
+    // A warning (this default.nix does not auto-import), then the add goes on.
+    std::fs::write(
+        repo.join("modules/home/default.nix"),
+        "{ imports = [ ]; }\n",
+    )
+    .unwrap();
+    let status = with_closed_output(&repo, &["add-module", "home/x"]);
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    assert!(repo.join("modules/home/x.nix").is_file());
 }
