@@ -67,6 +67,17 @@ fn fixture() -> &'static Fixture {
             .find(|dir| dir.is_dir())
             .map(Path::to_path_buf)
             .expect("a temporary directory");
+        // Fixtures of earlier runs whose process is gone (libFuzzer exits without a hook to clean up).
+        for entry in std::fs::read_dir(&base).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let stale = name
+                .to_str()
+                .and_then(|n| n.strip_prefix("nixscaffold-fuzz-add-"))
+                .is_some_and(|pid| !Path::new("/proc").join(pid).exists());
+            if stale {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
         let top = base.join(format!("nixscaffold-fuzz-add-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&top);
         std::fs::create_dir_all(&top).expect("create the fixture");

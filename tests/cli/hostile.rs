@@ -5,6 +5,7 @@
 //! byte as it was. Where the tool should cope instead, the test says so and checks it copes.
 
 use std::ffi::OsStr;
+use std::io::Write as _;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{symlink, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -401,7 +402,9 @@ fn permission_denied_is_reported_with_the_file_and_the_fix() {
     let (scratch, repo) = new_repo(&[]);
     let enforced = permissions_enforced(scratch.path());
     if !enforced {
-        eprintln!(
+        // Straight to stderr: the test harness captures eprintln!, and this must be seen.
+        let _ = writeln!(
+            std::io::stderr(),
             "permission_denied_is_reported_with_the_file_and_the_fix: permission bits do not stop \
              this process (root?), so only the weaker promise is checked: nixscaffold reads and \
              writes as allowed and keeps every mode as it was"
@@ -853,7 +856,9 @@ impl Drop for Tmpfs {
 #[test]
 fn a_full_disk_leaves_nothing_behind() {
     if !running_as_root() {
-        eprintln!(
+        // Straight to stderr: the test harness captures eprintln!, and this must be seen.
+        let _ = writeln!(
+            std::io::stderr(),
             "a_full_disk_leaves_nothing_behind: not root, so no tmpfs can be mounted; \
              a_write_that_fails_midway_leaves_nothing_behind covers a failing write instead"
         );
