@@ -316,10 +316,23 @@ impl Answers {
     /// Reads the answers a repository recorded, with every default filled in.
     pub fn read(repo: &Path) -> Result<Option<Answers>> {
         let path = repo.join(ANSWERS_FILE);
-        if !path.exists() {
-            return Ok(None);
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io("inspect", &path, e)),
+            Ok(_) => {}
         }
         let file = AnswersFile::read(&path)?;
+        if file == AnswersFile::default() {
+            return Err(Error::Config {
+                path,
+                message: "it records nothing (it is empty, or only comments), so the repository's \
+                          platforms, package sets and option namespace are unknown and nothing was \
+                          changed. Restore it (`git checkout -- .nixscaffold.yaml`; `git log -- \
+                          .nixscaffold.yaml` finds older versions), or write at least its `platforms` \
+                          and `namespace`"
+                    .into(),
+            });
+        }
         let dir_name = repo
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -364,12 +377,16 @@ pub struct AnswersFile {
 
 impl AnswersFile {
     pub fn read(path: &Path) -> Result<AnswersFile> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+        let text = read_text(path)?;
         serde_saphyr::from_str::<Option<AnswersFile>>(&text)
             .map(Option::unwrap_or_default)
             .map_err(|e| Error::Config {
                 path: path.to_path_buf(),
-                message: e.to_string(),
+                // The parser's advice is for programmers; the user's fix is to remove the duplicate.
+                message: e.to_string().replace(
+                    ", set DuplicateKeyPolicy in Options if acceptable",
+                    "; keep one of them",
+                ),
             })
     }
 
@@ -542,6 +559,23 @@ impl AnswersFile {
             namespace,
         })
     }
+}
+
+/// A file's text; when it is not UTF-8, says where the first bad byte is.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+        Error::Config {
+            path: path.to_path_buf(),
+            message: format!(
+                "line {line} column {column}: the file is not UTF-8 text (byte {:#04x}); save it as UTF-8",
+                e.as_bytes()[valid.len()]
+            ),
+        }
+    })
 }
 
 /// The systems to build for when none are given: what the chosen platforms run on.

@@ -57,8 +57,19 @@ impl fmt::Display for Error {
                 path,
                 action,
                 source,
-            } => write!(f, "cannot {action} {}: {source}", path.display()),
-            Error::Config { path, message } => write!(f, "{}: {message}", path.display()),
+            } => {
+                write!(f, "cannot {action} {}: {source}", path.display())?;
+                match io_hint(source) {
+                    Some(hint) => write!(f, "; {hint}"),
+                    None => Ok(()),
+                }
+            }
+            Error::Config { path, message } => write!(
+                f,
+                "{}: {}",
+                path.display(),
+                message.strip_prefix("error: ").unwrap_or(message)
+            ),
             Error::Internal(message) => write!(
                 f,
                 "internal error: {message} (this is a bug in nixscaffold; please report it)"
@@ -68,3 +79,23 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// What to do about an I/O error, when its kind says: every message names the file and the fix.
+fn io_hint(error: &std::io::Error) -> Option<&'static str> {
+    use std::io::ErrorKind as K;
+    const ELOOP: i32 = 40;
+    Some(match error.kind() {
+        K::PermissionDenied => "check its permissions and owner (`ls -ld` it), or run as its owner",
+        K::NotADirectory => "a part of that path is a file, not a directory: move the file away",
+        K::IsADirectory => "it is a directory where a file belongs: move the directory away",
+        K::StorageFull | K::QuotaExceeded | K::FileTooLarge => {
+            "the disk or quota is full: free some space and run the command again (nothing was kept)"
+        }
+        K::ReadOnlyFilesystem => "the file system is read-only: remount it writable or choose another place",
+        K::InvalidData => "it is not UTF-8 text: save it as UTF-8",
+        _ if error.raw_os_error() == Some(ELOOP) => {
+            "a symbolic link on that path points back to itself: remove or fix the link"
+        }
+        _ => return None,
+    })
+}

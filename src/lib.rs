@@ -9,6 +9,15 @@ macro_rules! say {
     }};
 }
 
+/// Prints a line to stderr, ignoring a closed pipe (`nixscaffold … 2>&1 | head -c0`): an error or a
+/// warning must never turn into a panic, nor stop the command before it is done.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod additions;
 pub mod answers;
 pub mod check;
@@ -67,7 +76,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            tell!("error: {e}");
             e.exit_code()
         }
     }

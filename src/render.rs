@@ -42,8 +42,7 @@ impl Renderer {
         if let Some(dir) = &self.override_dir {
             let path = dir.join(name);
             if path.is_file() {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| Error::io("read template", &path, e))?;
+                let text = crate::answers::read_text(&path)?;
                 return Ok((text, path.display().to_string()));
             }
         }

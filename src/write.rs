@@ -86,14 +86,14 @@ impl Transaction {
             match std::fs::symlink_metadata(&current) {
                 Ok(meta) if meta.file_type().is_symlink() => {
                     return Err(Error::usage(format!(
-                        "{} is a symbolic link; nixscaffold does not write through links (it could leave the repository)",
+                        "{} is a symbolic link; nixscaffold does not write through links (it could leave the repository): replace the link with the directory itself, or add the file by hand",
                         current.display()
                     )))
                 }
                 Ok(meta) if meta.is_dir() => {}
                 Ok(_) => {
                     return Err(Error::usage(format!(
-                        "{} is a file where a directory is needed",
+                        "{} is a file where a directory is needed; move it away or choose another name",
                         current.display()
                     )))
                 }

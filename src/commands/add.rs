@@ -3,12 +3,13 @@
 //! new files are written all or nothing, never over an existing file.
 
 use std::ffi::OsStr;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
 use crate::additions::{Kind, Layout, Record, Requires, Scope, Source};
-use crate::answers::{check_system, Answers, Host, Platform, ANSWERS_FILE};
+use crate::answers::{check_system, read_text, Answers, Host, Platform, ANSWERS_FILE};
 use crate::cli::{AddArgs, LayoutArgs};
 use crate::error::{exit, Error, Result};
 use crate::generate::{self, PlannedFile};
@@ -49,18 +50,10 @@ pub fn from_cli(
 }
 
 pub fn run(request: &Request) -> Result<i32> {
-    let kind = request.kind;
-    let target = parse_target(kind, request.target)?;
-    let repo = find_repo(request.repo)?;
-    let answers = Answers::read(&repo)?.ok_or_else(|| not_adopted(&repo))?;
-    let scope = choose_scope(kind, &target, &answers)?;
-    let layout = choose_layout(kind, request)?;
-    let plan = plan(kind, scope, &target, layout, &answers, &repo)?;
-
+    let (repo, what, plan) = prepare(request)?;
     for warning in &plan.warnings {
-        eprintln!("warning: {warning}");
+        tell!("warning: {warning}");
     }
-    let what = format!("{} {}", kind.noun, target.text);
     if request.dry_run {
         say!("Would create {what} in {}:", repo.display());
         print_files(&plan.files);
@@ -76,14 +69,7 @@ pub fn run(request: &Request) -> Result<i32> {
         return Ok(exit::OK);
     }
 
-    let mut transaction = write::Transaction::new(&repo);
-    for file in &plan.files {
-        transaction.write(file)?;
-    }
-    if let Some(edit) = &plan.record {
-        record::replace_file(&repo.join(ANSWERS_FILE), &edit.text)?;
-    }
-    transaction.commit();
+    apply(&repo, &plan)?;
 
     say!("Created {what} in {}:", repo.display());
     print_files(&plan.files);
@@ -100,6 +86,42 @@ pub fn run(request: &Request) -> Result<i32> {
         report_git(&repo, &plan.files);
     }
     Ok(exit::OK)
+}
+
+/// Does what `run` does, printing nothing and touching no git index: for tests and fuzzing.
+/// Returns the paths written (with `dry_run`, that would be written), relative to the repository.
+pub fn add_quietly(request: &Request) -> Result<Vec<String>> {
+    let (repo, _, plan) = prepare(request)?;
+    if !request.dry_run {
+        apply(&repo, &plan)?;
+    }
+    Ok(plan.files.into_iter().map(|file| file.path).collect())
+}
+
+/// Everything checked and rendered, nothing written: the repository, what is added, the plan.
+fn prepare(request: &Request) -> Result<(PathBuf, String, Plan)> {
+    let kind = request.kind;
+    let target = parse_target(kind, request.target)?;
+    let repo = find_repo(request.repo)?;
+    let answers = Answers::read(&repo)?.ok_or_else(|| not_adopted(&repo))?;
+    let scope = choose_scope(kind, &target, &answers)?;
+    let layout = choose_layout(kind, request)?;
+    let plan = plan(kind, scope, &target, layout, &answers, &repo)?;
+    let what = format!("{} {}", kind.noun, target.text);
+    Ok((repo, what, plan))
+}
+
+/// Writes the plan's files and its edit of `.nixscaffold.yaml`, all or nothing.
+fn apply(repo: &Path, plan: &Plan) -> Result<()> {
+    let mut transaction = write::Transaction::new(repo);
+    for file in &plan.files {
+        transaction.write(file)?;
+    }
+    if let Some(edit) = &plan.record {
+        record::replace_file(&repo.join(ANSWERS_FILE), &edit.text)?;
+    }
+    transaction.commit();
+    Ok(())
 }
 
 /// The argument, taken apart: the word before the slash, the path's segments, an `@SYSTEM`.
@@ -348,11 +370,14 @@ fn plan(
         .collect::<Vec<_>>()
         .join("/");
 
+    // Nothing is read or written through a link: the tree could be anywhere.
+    refuse_links(repo, &parent)?;
+
     if scope.tree {
         let root_file = format!("{}/default.nix", scope.root);
-        match std::fs::read_to_string(repo.join(&root_file)) {
-            Ok(text) => warn_unless_auto_import(&root_file, &text, &mut warnings),
-            Err(_) => {
+        match read_if_present(repo, &root_file)? {
+            Some(text) => warn_unless_auto_import(&root_file, &text, &mut warnings),
+            None => {
                 return Err(Error::usage(format!(
                     "{} has no {} {} tree: {root_file} is missing, so nothing was added. {ADOPT}",
                     repo.display(),
@@ -366,7 +391,7 @@ fn plan(
     // Never over anything: not the file, nor the other layout's file or directory of the same name.
     for other in kind.layouts {
         let claimed = format!("{parent}/{}", other.claims(name));
-        if std::fs::symlink_metadata(repo.join(&claimed)).is_ok() {
+        if present(repo, &claimed)? {
             return Err(Error::usage(format!(
                 "{claimed} already exists in {}; nixscaffold never overwrites (choose another name, or \
                  move it away first)",
@@ -403,11 +428,21 @@ fn plan(
     // Each new directory between the tree's root and the entry auto-imports its contents.
     let mut dir = scope.root.to_string();
     for segment in dirs {
+        // A module file of the same name: `a.nix` and a directory `a/` would both be the module `a`.
+        let file_module = format!("{dir}/{segment}.nix");
+        if present(repo, &file_module)? {
+            return Err(Error::usage(format!(
+                "{file_module} already exists in {}: `{segment}` is a module file, so it cannot also be \
+                 a directory of modules. To grow it, move it to {dir}/{segment}/default.nix first \
+                 (the layout `--as-dir` writes), then run this again",
+                repo.display()
+            )));
+        }
         dir = format!("{dir}/{segment}");
         let default = format!("{dir}/default.nix");
-        match std::fs::read_to_string(repo.join(&default)) {
-            Ok(text) => warn_unless_auto_import(&default, &text, &mut warnings),
-            Err(_) => files.push(PlannedFile {
+        match read_if_present(repo, &default)? {
+            Some(text) => warn_unless_auto_import(&default, &text, &mut warnings),
+            None => files.push(PlannedFile {
                 path: default,
                 contents: renderer.render(AUTO_IMPORT_TEMPLATE, &context)?,
                 ownership: Ownership::Managed,
@@ -440,6 +475,51 @@ fn plan(
         warnings,
         next,
     })
+}
+
+/// Whether `relative` exists (as anything, a dangling link too). A file where a directory on the
+/// way should be counts as absent here: writing then stops at that file, with its own message.
+fn present(repo: &Path, relative: &str) -> Result<bool> {
+    let path = repo.join(relative);
+    match std::fs::symlink_metadata(&path) {
+        Ok(_) => Ok(true),
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Ok(false),
+        Err(e) => Err(Error::io("inspect", &path, e)),
+    }
+}
+
+/// The text of `relative`, `None` when it does not exist. Any other failure (not UTF-8, a
+/// directory, no permission) is an error: such a file is neither missing nor safe to write over.
+fn read_if_present(repo: &Path, relative: &str) -> Result<Option<String>> {
+    if !present(repo, relative)? {
+        return Ok(None);
+    }
+    read_text(&repo.join(relative)).map(Some)
+}
+
+/// Refuses when `relative` (a directory path inside `repo`) or any directory above it inside the
+/// repository is a symbolic link: a tree behind a link may be outside the repository.
+fn refuse_links(repo: &Path, relative: &str) -> Result<()> {
+    let mut path = repo.to_path_buf();
+    for segment in relative.split('/') {
+        path.push(segment);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let points_to = std::fs::read_link(&path)
+                    .map(|target| format!(" (it points to {})", target.display()))
+                    .unwrap_or_default();
+                return Err(Error::usage(format!(
+                    "{} is a symbolic link{points_to}; nixscaffold does not read or write through links, \
+                     as the files could land outside the repository. Replace the link with the directory \
+                     itself, or add the file by hand",
+                    path.display()
+                )));
+            }
+            Ok(_) => {}
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
 }
 
 fn warn_unless_auto_import(file: &str, text: &str, warnings: &mut Vec<String>) {
@@ -545,7 +625,7 @@ fn plan_record(
         ));
     }
     let path = repo.join(ANSWERS_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+    let text = read_text(&path)?;
     let dir_name = repo
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -594,7 +674,7 @@ fn report_git(repo: &Path, files: &[PlannedFile]) {
              tracked files.",
             top.display()
         ),
-        Err(why) => eprintln!(
+        Err(why) => tell!(
             "warning: {why}\n         The files are written, but a flake sees only files git tracks: \
              `git add --intent-to-add` them."
         ),

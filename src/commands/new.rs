@@ -11,7 +11,7 @@ use crate::{git, prompt, write};
 
 pub fn run(args: &NewArgs) -> Result<i32> {
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    let dir_name = directory_name(&dir)?;
+    let (dir_name, dir_name_is_utf8) = directory_name(&dir)?;
     check_target(&dir)?;
 
     let mut file = match &args.config {
@@ -19,6 +19,12 @@ pub fn run(args: &NewArgs) -> Result<i32> {
         None => AnswersFile::default(),
     };
     file = file.overlay(flags_as_answers(args));
+    if file.name.is_none() && !dir_name_is_utf8 {
+        return Err(Error::usage(format!(
+            "the name of {} is not UTF-8, so it cannot be the repository's name: give one with --name NAME",
+            dir.display()
+        )));
+    }
     if !args.yes && prompt::can_ask() {
         prompt::ask_missing(&mut file, &dir_name)?;
     }
@@ -54,18 +60,22 @@ pub fn run(args: &NewArgs) -> Result<i32> {
     Ok(exit::OK)
 }
 
-/// The directory's own name, for the default repository name, even for `.`.
-fn directory_name(dir: &Path) -> Result<String> {
+/// The directory's own name, for the default repository name, even for `.`; and whether it is
+/// UTF-8 (when not, the name shown is lossy and must not be used).
+fn directory_name(dir: &Path) -> Result<(String, bool)> {
     let absolute = std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
     let name = absolute
         .components()
         .next_back()
         .and_then(|c| match c {
-            std::path::Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+            std::path::Component::Normal(name) => Some(name.to_owned()),
             _ => None,
         })
         .unwrap_or_else(|| "nix-config".into());
-    Ok(name)
+    Ok(match name.into_string() {
+        Ok(name) => (name, true),
+        Err(name) => (name.to_string_lossy().into_owned(), false),
+    })
 }
 
 /// A new directory, or an empty one (a lone `.git` is allowed: a freshly cloned empty repository).
@@ -136,7 +146,7 @@ fn report_git(dir: &Path, written: &[PathBuf]) {
     };
     match outcome {
         Ok(message) => say!("{message}"),
-        Err(why) => eprintln!(
+        Err(why) => tell!(
             "warning: {why}\n         The files are written, but a flake sees only files git tracks: run `git init && git add .` in {}.",
             dir.display()
         ),

@@ -3,7 +3,9 @@
 mod support;
 
 mod add;
+mod add_properties;
 mod check;
+mod hostile;
 mod lifecycle;
 mod new;
 mod properties;

@@ -11,11 +11,11 @@ const KEYWORDS: &[&str] = &[
     "assert", "else", "if", "in", "inherit", "let", "or", "rec", "then", "with", "default",
 ];
 
-fn valid_name() -> impl Strategy<Value = String> {
+pub fn valid_name() -> impl Strategy<Value = String> {
     "[a-z_][a-z0-9_-]{0,10}".prop_filter("not a keyword", |n| !KEYWORDS.contains(&n.as_str()))
 }
 
-fn answers() -> impl Strategy<Value = AnswersFile> {
+pub fn answers() -> impl Strategy<Value = AnswersFile> {
     (
         proptest::sample::subsequence(Platform::ALL.to_vec(), 1..=3),
         proptest::collection::btree_set(valid_name(), 0..3),
