@@ -138,4 +138,30 @@ fn main() {
         "check of {files} files: median {:.2?}",
         times[times.len() / 2]
     );
+    compare_with_deadnix(dir.path());
+}
+
+/// The same tree through deadnix (a Rust linter for Nix on rnix, the usual yardstick), when it is
+/// installed (`cargo install deadnix`): parse-and-lint time of a mature tool next to ours.
+fn compare_with_deadnix(root: &Path) {
+    let mut times: Vec<Duration> = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let Ok(status) = std::process::Command::new("deadnix")
+            .arg("--fail")
+            .arg(root)
+            .stdout(std::process::Stdio::null())
+            .status()
+        else {
+            println!("deadnix is not installed: no comparison (cargo install deadnix)");
+            return;
+        };
+        times.push(started.elapsed());
+        let _ = status;
+    }
+    times.sort();
+    println!(
+        "deadnix on the same tree: median {:.2?}",
+        times[times.len() / 2]
+    );
 }
