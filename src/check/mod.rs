@@ -262,6 +262,12 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
     let started = std::time::Instant::now();
     let listing = walk::walk(root);
     timing("walk", started);
+    if let Some(reason) = listing.root_error {
+        return Err(Error::usage(format!(
+            "cannot read {}: {reason}",
+            root.display()
+        )));
+    }
     let started = std::time::Instant::now();
     let mut skipped = listing.skipped;
     let read: Vec<std::result::Result<(String, String), Skipped>> = listing
@@ -290,7 +296,13 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
     let repo = Repo::from_sources(nix, others, listing.dirs, shape, settings);
     timing("parse and graph", started);
     let started = std::time::Instant::now();
-    let findings = repo.check();
+    // What could not be read cannot be judged: a skipped directory is not "missing its
+    // default.nix". The skipped list already names it.
+    let findings: Vec<Finding> = repo
+        .check()
+        .into_iter()
+        .filter(|f| !skipped.iter().any(|s| at_or_under(&f.file, &s.path)))
+        .collect();
     timing("rules", started);
     Ok(Outcome {
         root: root.to_path_buf(),
@@ -299,6 +311,14 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         findings,
         skipped,
     })
+}
+
+/// Whether `path` is `dir` or lies under it (`""` holds nothing: it stands for no path).
+fn at_or_under(path: &str, dir: &str) -> bool {
+    !dir.is_empty()
+        && path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// With `NIXSCAFFOLD_TIMINGS` set, how long a phase took, on standard error.
@@ -325,35 +345,50 @@ fn read_source(rel: String, absolute: &Path) -> std::result::Result<(String, Str
     Ok((rel, text))
 }
 
+/// Checks `.nix` sources held in memory as a repository of only those files (any other path
+/// counts as a non-`.nix` file): the shape inferred from their directories, the default settings,
+/// every rule. Reads and writes nothing. This is `check`'s analysis without the walk; the fuzz
+/// target `check_file` drives it with arbitrary text.
+pub fn check_sources(files: &[(&str, &str)]) -> Vec<Finding> {
+    Repo::in_memory(files).check()
+}
+
+impl Repo {
+    /// A repository model from in-memory files (see [`check_sources`]).
+    pub fn in_memory(files: &[(&str, &str)]) -> Repo {
+        let nix: Vec<(String, String)> = files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".nix"))
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        let others: Vec<String> = files
+            .iter()
+            .filter(|(p, _)| !p.ends_with(".nix"))
+            .map(|(p, _)| p.to_string())
+            .collect();
+        let mut dirs = BTreeSet::new();
+        for (path, _) in files {
+            let mut dir = graph::parent_dir(path);
+            while !dir.is_empty() {
+                dirs.insert(dir.to_string());
+                dir = graph::parent_dir(dir);
+            }
+        }
+        let shape = Shape::infer(&dirs);
+        Repo::from_sources(
+            nix,
+            others,
+            dirs.into_iter().collect(),
+            shape,
+            Settings::default(),
+        )
+    }
+}
+
 /// A repository model from in-memory files, for the rules' unit tests.
 #[cfg(test)]
 pub fn test_repo(files: &[(&str, &str)]) -> Repo {
-    let nix: Vec<(String, String)> = files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".nix"))
-        .map(|(p, t)| (p.to_string(), t.to_string()))
-        .collect();
-    let others: Vec<String> = files
-        .iter()
-        .filter(|(p, _)| !p.ends_with(".nix"))
-        .map(|(p, _)| p.to_string())
-        .collect();
-    let mut dirs = BTreeSet::new();
-    for (path, _) in files {
-        let mut dir = graph::parent_dir(path);
-        while !dir.is_empty() {
-            dirs.insert(dir.to_string());
-            dir = graph::parent_dir(dir);
-        }
-    }
-    let shape = Shape::infer(&dirs);
-    Repo::from_sources(
-        nix,
-        others,
-        dirs.into_iter().collect(),
-        shape,
-        Settings::default(),
-    )
+    Repo::in_memory(files)
 }
 
 /// Like [`test_repo`], with the shape recorded in `answers`.
@@ -369,6 +404,24 @@ mod tests {
     use super::*;
 
     /// Every rule over every prefix of some real-looking Nix: broken input never panics.
+    #[test]
+    fn paths_at_or_under() {
+        assert!(at_or_under("a/b", "a/b"));
+        assert!(at_or_under("a/b/default.nix", "a/b"));
+        assert!(!at_or_under("a/bc/default.nix", "a/b"));
+        assert!(!at_or_under("a/b", ""));
+    }
+
+    #[test]
+    fn check_sources_runs_every_rule_on_text_in_memory() {
+        let found = check_sources(&[("modules/nixos/a.nix", "{ x = builtins.getEnv \"H\"; }")]);
+        assert!(found
+            .iter()
+            .any(|f| f.name == "getenv" && (f.line, f.column) == (1, 7)));
+        let broken = check_sources(&[("flake.nix", "{ x = ; ")]);
+        assert!(broken.iter().any(|f| f.name == "parse-error"), "{broken:?}");
+    }
+
     #[test]
     fn truncated_sources_never_panic() {
         let sources = [
