@@ -4,6 +4,7 @@ mod support;
 
 mod add;
 mod check;
+mod hostile_check;
 mod lifecycle;
 mod new;
 mod properties;
