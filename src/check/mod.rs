@@ -24,6 +24,52 @@ use self::walk::Skipped;
 /// Files larger than this are not parsed (generated data, not configuration).
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// Syntax trees deeper than this are not checked. rnix stops at 512 nested expressions, but a
+/// chain (`a + a + …`, `f a a …`) nests without limit; rules walk trees recursively (and dropping a
+/// tree recurses), so a 100,000-deep chain would overflow the stack. No hand-written Nix comes near.
+const MAX_TREE_DEPTH: usize = 2048;
+
+/// The stack of the threads that parse and run the rules: rnix's 512 nested expressions each take
+/// a dozen parser frames, more than a default 2 MiB thread stack holds in a debug build.
+const STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// The thread pool every parallel step of the analysis runs in.
+fn pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK_BYTES)
+            .thread_name(|i| format!("nixscaffold-check-{i}"))
+            .build()
+            .unwrap_or_else(|_| {
+                // Cannot start threads: one thread, the caller's (still with the bigger stack).
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .use_current_thread()
+                    .build()
+                    .expect("a thread pool of the current thread")
+            })
+    })
+}
+
+/// How deep `root`'s tree goes, counted without recursion and stopping past `limit`.
+fn tree_depth(root: &rnix::SyntaxNode, limit: usize) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for event in root.preorder() {
+        match event {
+            rnix::WalkEvent::Enter(_) => {
+                depth += 1;
+                max = max.max(depth);
+                if max > limit {
+                    break;
+                }
+            }
+            rnix::WalkEvent::Leave(_) => depth -= 1,
+        }
+    }
+    max
+}
+
 /// One `.nix` file: its text, its syntax tree and its line index.
 pub struct SourceFile {
     /// Relative to the repository root, with `/`.
@@ -75,6 +121,8 @@ pub struct Repo {
     pub graph: Graph,
     pub shape: Shape,
     pub settings: Settings,
+    /// Files read but not checked (nested too deeply), and why.
+    pub skipped: Vec<Skipped>,
 }
 
 impl Repo {
@@ -88,18 +136,24 @@ impl Repo {
         settings: Settings,
     ) -> Repo {
         let started = std::time::Instant::now();
-        let parsed: Vec<(SourceFile, Vec<RawRef>)> = nix
-            .into_par_iter()
-            .map(|(path, text)| {
-                let file = SourceFile::new(path, text);
-                let refs = graph::references(&file.path, &file.text, &file.parsed.syntax());
-                (file, refs)
-            })
-            .collect();
-        let (files, refs): (Vec<SourceFile>, Vec<Vec<RawRef>>) = parsed.into_iter().unzip();
+        let parsed: Vec<std::result::Result<(SourceFile, Vec<RawRef>), Skipped>> =
+            pool().install(|| nix.into_par_iter().map(parse_source).collect());
+        let mut files = Vec::new();
+        let mut refs = Vec::new();
+        let mut skipped = Vec::new();
+        for item in parsed {
+            match item {
+                Ok((file, file_refs)) => {
+                    files.push(file);
+                    refs.push(file_refs);
+                }
+                Err(skip) => skipped.push(skip),
+            }
+        }
         timing("parse", started);
         let started = std::time::Instant::now();
-        let repo = Repo::assemble(files, refs, others, dirs, shape, settings);
+        let mut repo = Repo::assemble(files, refs, others, dirs, shape, settings);
+        repo.skipped = skipped;
         timing("graph", started);
         repo
     }
@@ -165,6 +219,7 @@ impl Repo {
             graph,
             shape,
             settings,
+            skipped: Vec::new(),
         }
     }
 
@@ -186,6 +241,10 @@ impl Repo {
 
     /// Runs every rule that is on, in parallel, and returns the findings in a stable order.
     pub fn check(&self) -> Vec<Finding> {
+        pool().install(|| self.check_in_pool())
+    }
+
+    fn check_in_pool(&self) -> Vec<Finding> {
         let mut findings: Vec<Finding> = rules::registry()
             .par_iter()
             .filter_map(|rule| {
@@ -209,6 +268,31 @@ impl Repo {
         findings.dedup();
         findings
     }
+}
+
+/// Parses one file and reads its references, or skips it when its tree is too deep to walk.
+fn parse_source(
+    (path, text): (String, String),
+) -> std::result::Result<(SourceFile, Vec<RawRef>), Skipped> {
+    if let Err(reason) = crate::nix::within_parse_limits(&text) {
+        return Err(Skipped { path, reason });
+    }
+    let file = SourceFile::new(path, text);
+    let root = file.parsed.syntax();
+    let depth = tree_depth(&root, MAX_TREE_DEPTH);
+    if depth > MAX_TREE_DEPTH {
+        let skip = Skipped {
+            path: file.path.clone(),
+            reason: format!("syntax nested more than {MAX_TREE_DEPTH} levels deep, not checked"),
+        };
+        drop(root);
+        // Dropping a tree recurses once per level: this one would overflow the stack. The process
+        // gives the memory back when it ends.
+        std::mem::forget(file);
+        return Err(skip);
+    }
+    let refs = graph::references(&file.path, &file.text, &root);
+    Ok((file, refs))
 }
 
 /// The outcome of checking a directory.
@@ -282,7 +366,6 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
             Err(skip) => skipped.push(skip),
         }
     }
-    skipped.sort();
     let dirs_set: BTreeSet<String> = listing.dirs.iter().cloned().collect();
     let shape = shape.unwrap_or_else(|| Shape::infer(&dirs_set));
     let others: Vec<String> = listing
@@ -290,11 +373,13 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         .into_iter()
         .filter(|f| !f.ends_with(".nix"))
         .collect();
-    let files_checked = nix.len();
     timing("read", started);
     let started = std::time::Instant::now();
     let repo = Repo::from_sources(nix, others, listing.dirs, shape, settings);
     timing("parse and graph", started);
+    skipped.extend(repo.skipped.iter().cloned());
+    skipped.sort();
+    let files_checked = repo.files.len();
     let started = std::time::Instant::now();
     // What could not be read cannot be judged: a skipped directory is not "missing its
     // default.nix". The skipped list already names it.

@@ -729,3 +729,71 @@ proptest! {
         prop_assert_eq!(tree_hash(repo), before);
     }
 }
+
+#[test]
+fn pathological_nix_is_skipped_not_a_crash_or_a_hang() {
+    let (_scratch, repo) = clean_repo();
+    let dir = repo.join("pkgs/custom");
+    let files = [
+        // Each used to overflow the stack (abort, exit 134) or run for minutes.
+        ("nested.nix", "[".repeat(100_000) + &"]".repeat(100_000)),
+        ("sum.nix", format!("x: x{}", " + x".repeat(300_000))),
+        ("apply.nix", format!("f: f{}", " f".repeat(300_000))),
+        ("dotted.nix", format!("x: x{}", ".a".repeat(300_000))),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let before = tree_hash(&repo);
+    let started = Instant::now();
+    let (human, json) = check_both(&repo);
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(human.code, 0, "{}", human.stdout);
+    let skips = skipped(&json);
+    let expected = [
+        (
+            "pkgs/custom/apply.nix",
+            "an expression chain of more than 4096 tokens, not parsed",
+        ),
+        (
+            "pkgs/custom/dotted.nix",
+            "long runs of `.`-joined names without a space, not parsed",
+        ),
+        (
+            "pkgs/custom/nested.nix",
+            "nested more than 1000 levels deep, not parsed",
+        ),
+        (
+            "pkgs/custom/sum.nix",
+            "an expression chain of more than 4096 tokens, not parsed",
+        ),
+    ]
+    .map(|(p, r)| (p.to_string(), r.to_string()));
+    assert_eq!(skips, expected);
+    for (path, reason) in &expected {
+        assert_human_skips(&human, path, reason);
+    }
+    assert_eq!(tree_hash(&repo), before);
+}
+
+#[test]
+fn deep_but_ordinary_nix_is_still_checked() {
+    let (_scratch, repo) = clean_repo();
+    let text = format!(
+        "{{ x = {}builtins.getEnv \"HOME\"{}; }}\n",
+        "[ ".repeat(300),
+        " ]".repeat(300)
+    );
+    std::fs::write(repo.join("modules/nixos/deep.nix"), text).unwrap();
+    let (human, json) = check_both(&repo);
+    assert_eq!(human.code, 1);
+    assert_eq!(
+        findings(&json),
+        vec![("getenv".into(), "modules/nixos/deep.nix".into(), 1, 607)]
+    );
+    assert_eq!(skipped(&json), vec![]);
+}
