@@ -323,6 +323,7 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         )));
     }
     let answers_path = root.join(ANSWERS_FILE);
+    let mut early_skips = Vec::new();
     let (shape, settings) = match std::fs::symlink_metadata(&answers_path) {
         Ok(meta) if meta.is_file() => {
             let file = AnswersFile::read(&answers_path)?;
@@ -340,7 +341,19 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
             })?;
             (Some(Shape::recorded(answers)), settings)
         }
-        _ => (None, Settings::default()),
+        Ok(meta) => {
+            let what = if meta.is_symlink() {
+                "symbolic link, not followed"
+            } else {
+                "not a regular file"
+            };
+            early_skips.push(Skipped {
+                path: ANSWERS_FILE.into(),
+                reason: format!("{what}; the shape is inferred"),
+            });
+            (None, Settings::default())
+        }
+        Err(_) => (None, Settings::default()),
     };
 
     let started = std::time::Instant::now();
@@ -354,6 +367,7 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
     }
     let started = std::time::Instant::now();
     let mut skipped = listing.skipped;
+    skipped.extend(early_skips);
     let read: Vec<std::result::Result<(String, String), Skipped>> = listing
         .nix
         .into_par_iter()

@@ -108,6 +108,14 @@ pub fn walk(root: &Path) -> Listing {
                             }
                             l.files.push(rel.clone());
                         });
+                    } else {
+                        // A FIFO, socket or device: reading it could block or never end.
+                        record(&mut |l| {
+                            l.skipped.push(Skipped {
+                                path: rel.clone(),
+                                reason: "not a regular file, not read".into(),
+                            })
+                        });
                     }
                 }
             }

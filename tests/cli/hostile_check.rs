@@ -8,7 +8,9 @@
 //! |---|---|---|
 //! | symbolic link (out of the tree, or a loop) | 0 | not followed, listed as skipped; a skip is not a finding |
 //! | unreadable file or directory | 0 | listed as skipped with the OS's reason |
-//! | `.nix` file that is not UTF-8, or larger than 8 MiB | 0 | listed as skipped with the reason |
+//! | `.nix` file that is not UTF-8, larger than 8 MiB, or nested/chained past the parser's limits | 0 | listed as skipped with the reason |
+//! | a FIFO | 0 | listed as skipped, never opened (reading it would block) |
+//! | `.nixscaffold.yaml` that is a link | 0 or 1 | not followed, listed as skipped; the shape is inferred |
 //! | file name that is not UTF-8 | 1 | checked like any file; its bytes are written `\xNN` |
 //! | empty `.nix` file, `flake.nix` that does not parse | 1 | NS000 (Nix rejects an empty file too) |
 //! | bad `.nixscaffold.yaml` or `check:` section | 2 | usage error naming file, line and column |
@@ -796,4 +798,43 @@ fn deep_but_ordinary_nix_is_still_checked() {
         vec![("getenv".into(), "modules/nixos/deep.nix".into(), 1, 607)]
     );
     assert_eq!(skipped(&json), vec![]);
+}
+
+#[test]
+fn a_fifo_is_skipped_not_read() {
+    let (_scratch, repo) = clean_repo();
+    let fifo = repo.join("modules/nixos/pipe.nix");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let before = tree_hash(&repo);
+    let (human, json) = check_both(&repo);
+    assert_eq!(human.code, 0, "{}", human.stdout);
+    let reason = "not a regular file, not read";
+    assert_eq!(
+        skipped(&json),
+        vec![("modules/nixos/pipe.nix".to_string(), reason.to_string())]
+    );
+    assert_human_skips(&human, "modules/nixos/pipe.nix", reason);
+    assert_eq!(tree_hash(&repo), before);
+}
+
+#[test]
+fn linked_answers_are_not_read_and_say_so() {
+    let (scratch, repo) = clean_repo();
+    let elsewhere = scratch.path().join("answers.yaml");
+    std::fs::rename(repo.join(".nixscaffold.yaml"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, repo.join(".nixscaffold.yaml")).unwrap();
+    let before = tree_hash(&repo);
+    let (human, json) = check_both(&repo);
+    assert_eq!(json["shape"]["source"], "inferred");
+    let reason = "symbolic link, not followed; the shape is inferred";
+    assert_eq!(
+        skipped(&json),
+        vec![(".nixscaffold.yaml".to_string(), reason.to_string())]
+    );
+    assert_human_skips(&human, ".nixscaffold.yaml", reason);
+    assert_eq!(tree_hash(&repo), before);
 }
