@@ -522,6 +522,22 @@ mod tests {
     }
 
     #[test]
+    fn a_tree_too_deep_to_walk_is_skipped() {
+        // Within the token limits (900 brackets, a chain of 3,001 tokens), but 2,400 levels deep.
+        let text = "[ ".repeat(900) + "(x" + &" + x".repeat(1_500) + ")" + &" ]".repeat(900);
+        assert!(crate::nix::within_parse_limits(&text).is_ok());
+        let repo = Repo::in_memory(&[("modules/nixos/deep.nix", &text)]);
+        assert!(repo.file("modules/nixos/deep.nix").is_none());
+        assert_eq!(repo.skipped.len(), 1);
+        assert!(
+            repo.skipped[0].reason.contains("2048 levels"),
+            "{:?}",
+            repo.skipped
+        );
+        let _ = repo.check();
+    }
+
+    #[test]
     fn truncated_sources_never_panic() {
         let sources = [
             include_str!("../../templates/lib/default.nix"),
