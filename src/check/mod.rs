@@ -24,9 +24,10 @@ use self::walk::Skipped;
 /// Files larger than this are not parsed (generated data, not configuration).
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Syntax trees deeper than this are not checked. rnix stops at 512 nested expressions, but a
-/// chain (`a + a + …`, `f a a …`) nests without limit; rules walk trees recursively (and dropping a
-/// tree recurses), so a 100,000-deep chain would overflow the stack. No hand-written Nix comes near.
+/// Syntax trees deeper than this are not checked. The token limits
+/// ([`crate::nix::within_parse_limits`]) bound brackets and chains one at a time; a chain inside
+/// 1,000 brackets still nests thousands deep, and rules walk trees recursively (dropping a tree
+/// recurses too). No hand-written Nix comes near.
 const MAX_TREE_DEPTH: usize = 2048;
 
 /// The stack of the threads that parse and run the rules: rnix's 512 nested expressions each take
@@ -121,7 +122,7 @@ pub struct Repo {
     pub graph: Graph,
     pub shape: Shape,
     pub settings: Settings,
-    /// Files read but not checked (nested too deeply), and why.
+    /// Files read but not checked (past the parser's limits), and why.
     pub skipped: Vec<Skipped>,
 }
 
