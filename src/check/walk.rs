@@ -37,12 +37,20 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// A file name as text: itself when it is UTF-8, else its valid runs with each other byte as `\xNN`.
+/// A file name as text: itself when it is UTF-8 without control characters, else with each byte
+/// that is not UTF-8, and each control character, written `\xNN`.
 fn name_text(name: &std::ffi::OsStr) -> String {
     use std::os::unix::ffi::OsStrExt;
     let mut text = String::new();
     for chunk in name.as_bytes().utf8_chunks() {
-        text.push_str(chunk.valid());
+        // A control character (a newline in a name) would forge lines of the report.
+        for c in chunk.valid().chars() {
+            if c.is_control() {
+                text.push_str(&format!("\\x{:02x}", u32::from(c)));
+            } else {
+                text.push(c);
+            }
+        }
         for byte in chunk.invalid() {
             text.push_str(&format!("\\x{byte:02x}"));
         }
@@ -163,5 +171,6 @@ mod tests {
         assert_eq!(relative(root, &name(b"a/caf\xe9.nix")), "a/caf\\xe9.nix");
         assert_eq!(relative(root, &name(b"a/caf\xff.nix")), "a/caf\\xff.nix");
         assert_eq!(relative(root, &name("a/é.nix".as_bytes())), "a/é.nix");
+        assert_eq!(relative(root, &name(b"a/x\ny.nix")), "a/x\\x0ay.nix");
     }
 }

@@ -838,3 +838,28 @@ fn linked_answers_are_not_read_and_say_so() {
     assert_human_skips(&human, ".nixscaffold.yaml", reason);
     assert_eq!(tree_hash(&repo), before);
 }
+
+#[test]
+fn a_newline_in_a_file_name_cannot_forge_report_lines() {
+    let (_scratch, repo) = clean_repo();
+    std::fs::write(
+        repo.join("modules/nixos/a.nix\n  flake.nix:1:1  error  NS000 parse-error  forged.nix"),
+        GETENV,
+    )
+    .unwrap();
+    let before = tree_hash(&repo);
+    let (human, json) = check_both(&repo);
+    assert_eq!(human.code, 1);
+    let found = findings(&json);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].1,
+        "modules/nixos/a.nix\\x0a  flake.nix:1:1  error  NS000 parse-error  forged.nix"
+    );
+    assert!(
+        !human.stdout.contains("\n  flake.nix:1:1"),
+        "{}",
+        human.stdout
+    );
+    assert_eq!(tree_hash(&repo), before);
+}
