@@ -56,9 +56,11 @@ impl Transaction {
                 target.display()
             )));
         }
+        // 0o666 less the umask, like any file the user creates (a temp file is 0o600 by default).
         let mut temp = tempfile::Builder::new()
             .prefix(".nixscaffold-")
             .suffix(".tmp")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
             .tempfile_in(&parent)
             .map_err(|e| Error::io("create a temporary file in", &parent, e))?;
         temp.write_all(file.contents.as_bytes())
@@ -196,6 +198,35 @@ mod tests {
             leftovers.is_empty(),
             "no temporary file is left: {leftovers:?}"
         );
+    }
+
+    #[test]
+    fn files_get_the_usual_mode_not_a_temp_files_0600() {
+        use std::os::unix::fs::PermissionsExt;
+        let scratch = tempfile::tempdir().unwrap();
+        let root = scratch.path().join("repo");
+        write_all(&root, &[planned("flake.nix", "{ }\n")]).unwrap();
+        let mode = std::fs::metadata(root.join("flake.nix"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        // Whatever the umask, group and others may read unless it forbids them; 0o600 was the bug.
+        let umask_allows_read = mode & 0o044 != 0 || current_umask() & 0o044 == 0o044;
+        assert!(mode & 0o600 == 0o600 && umask_allows_read, "mode {mode:o}");
+    }
+
+    /// The process umask, read from /proc (setting it would race with other tests).
+    fn current_umask() -> u32 {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("Umask:"))
+                    .map(|l| l[6..].trim().to_string())
+            })
+            .and_then(|u| u32::from_str_radix(&u, 8).ok())
+            .unwrap_or(0o022)
     }
 
     #[test]

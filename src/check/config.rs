@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
 use crate::rules::{self, Severity};
@@ -27,12 +27,32 @@ pub const DEFAULT_MAX_IMPORT_DEPTH: usize = 12;
 pub struct CheckConfig {
     /// Rule id or name to `off`, `warning` or `error`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub rules: BTreeMap<String, Level>,
+    pub rules: BTreeMap<RuleKey, Level>,
     /// Globs (relative to the repository) whose files are never reported.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_import_depth: Option<usize>,
+}
+
+/// A rule's id or name as the `check.rules` map holds it. It is checked while the file is read, so
+/// an unknown rule is reported at its line and column.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct RuleKey(pub String);
+
+impl<'de> Deserialize<'de> for RuleKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let key = String::deserialize(deserializer)?;
+        if rules::find(&key).is_none() {
+            return Err(serde::de::Error::custom(unknown_rule(&key)));
+        }
+        Ok(RuleKey(key))
+    }
+}
+
+fn unknown_rule(key: &str) -> String {
+    format!("check.rules: there is no rule `{key}`; `nixscaffold explain` lists them")
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,11 +89,7 @@ impl Settings {
         };
         let mut levels = BTreeMap::new();
         for (key, level) in &config.rules {
-            let rule = rules::find(key).ok_or_else(|| {
-                error(format!(
-                    "check.rules: there is no rule `{key}`; `nixscaffold explain` lists them"
-                ))
-            })?;
+            let rule = rules::find(&key.0).ok_or_else(|| error(unknown_rule(&key.0)))?;
             levels.insert(rule.id, *level);
         }
         let mut builder = GlobSetBuilder::new();

@@ -24,6 +24,53 @@ use self::walk::Skipped;
 /// Files larger than this are not parsed (generated data, not configuration).
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// Syntax trees deeper than this are not checked. The token limits
+/// ([`crate::nix::within_parse_limits`]) bound brackets and chains one at a time; a chain inside
+/// 1,000 brackets still nests thousands deep, and rules walk trees recursively (dropping a tree
+/// recurses too). No hand-written Nix comes near.
+const MAX_TREE_DEPTH: usize = 2048;
+
+/// The stack of the threads that parse and run the rules: rnix's 512 nested expressions each take
+/// a dozen parser frames, more than a default 2 MiB thread stack holds in a debug build.
+const STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// The thread pool every parallel step of the analysis runs in.
+fn pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK_BYTES)
+            .thread_name(|i| format!("nixscaffold-check-{i}"))
+            .build()
+            .unwrap_or_else(|_| {
+                // Cannot start threads: one thread, the caller's (still with the bigger stack).
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .use_current_thread()
+                    .build()
+                    .expect("a thread pool of the current thread")
+            })
+    })
+}
+
+/// How deep `root`'s tree goes, counted without recursion and stopping past `limit`.
+fn tree_depth(root: &rnix::SyntaxNode, limit: usize) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for event in root.preorder() {
+        match event {
+            rnix::WalkEvent::Enter(_) => {
+                depth += 1;
+                max = max.max(depth);
+                if max > limit {
+                    break;
+                }
+            }
+            rnix::WalkEvent::Leave(_) => depth -= 1,
+        }
+    }
+    max
+}
+
 /// One `.nix` file: its text, its syntax tree and its line index.
 pub struct SourceFile {
     /// Relative to the repository root, with `/`.
@@ -75,6 +122,8 @@ pub struct Repo {
     pub graph: Graph,
     pub shape: Shape,
     pub settings: Settings,
+    /// Files read but not checked (past the parser's limits), and why.
+    pub skipped: Vec<Skipped>,
 }
 
 impl Repo {
@@ -88,18 +137,24 @@ impl Repo {
         settings: Settings,
     ) -> Repo {
         let started = std::time::Instant::now();
-        let parsed: Vec<(SourceFile, Vec<RawRef>)> = nix
-            .into_par_iter()
-            .map(|(path, text)| {
-                let file = SourceFile::new(path, text);
-                let refs = graph::references(&file.path, &file.text, &file.parsed.syntax());
-                (file, refs)
-            })
-            .collect();
-        let (files, refs): (Vec<SourceFile>, Vec<Vec<RawRef>>) = parsed.into_iter().unzip();
+        let parsed: Vec<std::result::Result<(SourceFile, Vec<RawRef>), Skipped>> =
+            pool().install(|| nix.into_par_iter().map(parse_source).collect());
+        let mut files = Vec::new();
+        let mut refs = Vec::new();
+        let mut skipped = Vec::new();
+        for item in parsed {
+            match item {
+                Ok((file, file_refs)) => {
+                    files.push(file);
+                    refs.push(file_refs);
+                }
+                Err(skip) => skipped.push(skip),
+            }
+        }
         timing("parse", started);
         let started = std::time::Instant::now();
-        let repo = Repo::assemble(files, refs, others, dirs, shape, settings);
+        let mut repo = Repo::assemble(files, refs, others, dirs, shape, settings);
+        repo.skipped = skipped;
         timing("graph", started);
         repo
     }
@@ -165,6 +220,7 @@ impl Repo {
             graph,
             shape,
             settings,
+            skipped: Vec::new(),
         }
     }
 
@@ -186,6 +242,10 @@ impl Repo {
 
     /// Runs every rule that is on, in parallel, and returns the findings in a stable order.
     pub fn check(&self) -> Vec<Finding> {
+        pool().install(|| self.check_in_pool())
+    }
+
+    fn check_in_pool(&self) -> Vec<Finding> {
         let mut findings: Vec<Finding> = rules::registry()
             .par_iter()
             .filter_map(|rule| {
@@ -209,6 +269,31 @@ impl Repo {
         findings.dedup();
         findings
     }
+}
+
+/// Parses one file and reads its references, or skips it when its tree is too deep to walk.
+fn parse_source(
+    (path, text): (String, String),
+) -> std::result::Result<(SourceFile, Vec<RawRef>), Skipped> {
+    if let Err(reason) = crate::nix::within_parse_limits(&text) {
+        return Err(Skipped { path, reason });
+    }
+    let file = SourceFile::new(path, text);
+    let root = file.parsed.syntax();
+    let depth = tree_depth(&root, MAX_TREE_DEPTH);
+    if depth > MAX_TREE_DEPTH {
+        let skip = Skipped {
+            path: file.path.clone(),
+            reason: format!("syntax nested more than {MAX_TREE_DEPTH} levels deep, not checked"),
+        };
+        drop(root);
+        // Dropping a tree recurses once per level: this one would overflow the stack. The process
+        // gives the memory back when it ends.
+        std::mem::forget(file);
+        return Err(skip);
+    }
+    let refs = graph::references(&file.path, &file.text, &root);
+    Ok((file, refs))
 }
 
 /// The outcome of checking a directory.
@@ -239,6 +324,7 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         )));
     }
     let answers_path = root.join(ANSWERS_FILE);
+    let mut early_skips = Vec::new();
     let (shape, settings) = match std::fs::symlink_metadata(&answers_path) {
         Ok(meta) if meta.is_file() => {
             let file = AnswersFile::read(&answers_path)?;
@@ -256,14 +342,33 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
             })?;
             (Some(Shape::recorded(answers)), settings)
         }
-        _ => (None, Settings::default()),
+        Ok(meta) => {
+            let what = if meta.is_symlink() {
+                "symbolic link, not followed"
+            } else {
+                "not a regular file"
+            };
+            early_skips.push(Skipped {
+                path: ANSWERS_FILE.into(),
+                reason: format!("{what}; the shape is inferred"),
+            });
+            (None, Settings::default())
+        }
+        Err(_) => (None, Settings::default()),
     };
 
     let started = std::time::Instant::now();
     let listing = walk::walk(root);
     timing("walk", started);
+    if let Some(reason) = listing.root_error {
+        return Err(Error::usage(format!(
+            "cannot read {}: {reason}",
+            root.display()
+        )));
+    }
     let started = std::time::Instant::now();
     let mut skipped = listing.skipped;
+    skipped.extend(early_skips);
     let read: Vec<std::result::Result<(String, String), Skipped>> = listing
         .nix
         .into_par_iter()
@@ -276,7 +381,6 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
             Err(skip) => skipped.push(skip),
         }
     }
-    skipped.sort();
     let dirs_set: BTreeSet<String> = listing.dirs.iter().cloned().collect();
     let shape = shape.unwrap_or_else(|| Shape::infer(&dirs_set));
     let others: Vec<String> = listing
@@ -284,13 +388,21 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         .into_iter()
         .filter(|f| !f.ends_with(".nix"))
         .collect();
-    let files_checked = nix.len();
     timing("read", started);
     let started = std::time::Instant::now();
     let repo = Repo::from_sources(nix, others, listing.dirs, shape, settings);
     timing("parse and graph", started);
+    skipped.extend(repo.skipped.iter().cloned());
+    skipped.sort();
+    let files_checked = repo.files.len();
     let started = std::time::Instant::now();
-    let findings = repo.check();
+    // What could not be read cannot be judged: a skipped directory is not "missing its
+    // default.nix". The skipped list already names it.
+    let findings: Vec<Finding> = repo
+        .check()
+        .into_iter()
+        .filter(|f| !skipped.iter().any(|s| at_or_under(&f.file, &s.path)))
+        .collect();
     timing("rules", started);
     Ok(Outcome {
         root: root.to_path_buf(),
@@ -299,6 +411,14 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         findings,
         skipped,
     })
+}
+
+/// Whether `path` is `dir` or lies under it (`""` holds nothing: it stands for no path).
+fn at_or_under(path: &str, dir: &str) -> bool {
+    !dir.is_empty()
+        && path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// With `NIXSCAFFOLD_TIMINGS` set, how long a phase took, on standard error.
@@ -325,35 +445,50 @@ fn read_source(rel: String, absolute: &Path) -> std::result::Result<(String, Str
     Ok((rel, text))
 }
 
+/// Checks `.nix` sources held in memory as a repository of only those files (any other path
+/// counts as a non-`.nix` file): the shape inferred from their directories, the default settings,
+/// every rule. Reads and writes nothing. This is `check`'s analysis without the walk; the fuzz
+/// target `check_file` drives it with arbitrary text.
+pub fn check_sources(files: &[(&str, &str)]) -> Vec<Finding> {
+    Repo::in_memory(files).check()
+}
+
+impl Repo {
+    /// A repository model from in-memory files (see [`check_sources`]).
+    pub fn in_memory(files: &[(&str, &str)]) -> Repo {
+        let nix: Vec<(String, String)> = files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".nix"))
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        let others: Vec<String> = files
+            .iter()
+            .filter(|(p, _)| !p.ends_with(".nix"))
+            .map(|(p, _)| p.to_string())
+            .collect();
+        let mut dirs = BTreeSet::new();
+        for (path, _) in files {
+            let mut dir = graph::parent_dir(path);
+            while !dir.is_empty() {
+                dirs.insert(dir.to_string());
+                dir = graph::parent_dir(dir);
+            }
+        }
+        let shape = Shape::infer(&dirs);
+        Repo::from_sources(
+            nix,
+            others,
+            dirs.into_iter().collect(),
+            shape,
+            Settings::default(),
+        )
+    }
+}
+
 /// A repository model from in-memory files, for the rules' unit tests.
 #[cfg(test)]
 pub fn test_repo(files: &[(&str, &str)]) -> Repo {
-    let nix: Vec<(String, String)> = files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".nix"))
-        .map(|(p, t)| (p.to_string(), t.to_string()))
-        .collect();
-    let others: Vec<String> = files
-        .iter()
-        .filter(|(p, _)| !p.ends_with(".nix"))
-        .map(|(p, _)| p.to_string())
-        .collect();
-    let mut dirs = BTreeSet::new();
-    for (path, _) in files {
-        let mut dir = graph::parent_dir(path);
-        while !dir.is_empty() {
-            dirs.insert(dir.to_string());
-            dir = graph::parent_dir(dir);
-        }
-    }
-    let shape = Shape::infer(&dirs);
-    Repo::from_sources(
-        nix,
-        others,
-        dirs.into_iter().collect(),
-        shape,
-        Settings::default(),
-    )
+    Repo::in_memory(files)
 }
 
 /// Like [`test_repo`], with the shape recorded in `answers`.
@@ -369,6 +504,40 @@ mod tests {
     use super::*;
 
     /// Every rule over every prefix of some real-looking Nix: broken input never panics.
+    #[test]
+    fn paths_at_or_under() {
+        assert!(at_or_under("a/b", "a/b"));
+        assert!(at_or_under("a/b/default.nix", "a/b"));
+        assert!(!at_or_under("a/bc/default.nix", "a/b"));
+        assert!(!at_or_under("a/b", ""));
+    }
+
+    #[test]
+    fn check_sources_runs_every_rule_on_text_in_memory() {
+        let found = check_sources(&[("modules/nixos/a.nix", "{ x = builtins.getEnv \"H\"; }")]);
+        assert!(found
+            .iter()
+            .any(|f| f.name == "getenv" && (f.line, f.column) == (1, 7)));
+        let broken = check_sources(&[("flake.nix", "{ x = ; ")]);
+        assert!(broken.iter().any(|f| f.name == "parse-error"), "{broken:?}");
+    }
+
+    #[test]
+    fn a_tree_too_deep_to_walk_is_skipped() {
+        // Within the token limits (900 brackets, a chain of 3,001 tokens), but 2,400 levels deep.
+        let text = "[ ".repeat(900) + "(x" + &" + x".repeat(1_500) + ")" + &" ]".repeat(900);
+        assert!(crate::nix::within_parse_limits(&text).is_ok());
+        let repo = Repo::in_memory(&[("modules/nixos/deep.nix", &text)]);
+        assert!(repo.file("modules/nixos/deep.nix").is_none());
+        assert_eq!(repo.skipped.len(), 1);
+        assert!(
+            repo.skipped[0].reason.contains("2048 levels"),
+            "{:?}",
+            repo.skipped
+        );
+        let _ = repo.check();
+    }
+
     #[test]
     fn truncated_sources_never_panic() {
         let sources = [

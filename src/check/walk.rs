@@ -23,15 +23,39 @@ pub struct Listing {
     /// Every directory but the root, relative.
     pub dirs: Vec<String>,
     pub skipped: Vec<Skipped>,
+    /// Why the root itself could not be read: then there is nothing to check.
+    pub root_error: Option<String>,
 }
 
-/// The path of `path` relative to `root`, with `/` separators.
+/// The path of `path` relative to `root`, with `/` separators. A byte of a name that is not UTF-8
+/// is written `\xNN`, so that two such names stay two paths (a lossy `\u{FFFD}` would merge them).
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| name_text(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A file name as text: itself when it is UTF-8 without control characters, else with each byte
+/// that is not UTF-8, and each control character, written `\xNN`.
+fn name_text(name: &std::ffi::OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut text = String::new();
+    for chunk in name.as_bytes().utf8_chunks() {
+        // A control character (a newline in a name) would forge lines of the report.
+        for c in chunk.valid().chars() {
+            if c.is_control() {
+                text.push_str(&format!("\\x{:02x}", u32::from(c)));
+            } else {
+                text.push(c);
+            }
+        }
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    text
 }
 
 pub fn walk(root: &Path) -> Listing {
@@ -52,10 +76,13 @@ pub fn walk(root: &Path) -> Listing {
             };
             match entry {
                 Err(error) => {
-                    let path = error_path(&error)
-                        .map(|p| relative(root, &p))
-                        .unwrap_or_default();
-                    let reason = error.to_string();
+                    let at = error_path(&error);
+                    let reason = error_reason(&error);
+                    if at.as_deref() == Some(root) {
+                        record(&mut |l| l.root_error = Some(reason.clone()));
+                        return WalkState::Quit;
+                    }
+                    let path = at.map(|p| relative(root, &p)).unwrap_or_default();
                     record(&mut |l| {
                         l.skipped.push(Skipped {
                             path: path.clone(),
@@ -89,6 +116,14 @@ pub fn walk(root: &Path) -> Listing {
                             }
                             l.files.push(rel.clone());
                         });
+                    } else {
+                        // A FIFO, socket or device: reading it could block or never end.
+                        record(&mut |l| {
+                            l.skipped.push(Skipped {
+                                path: rel.clone(),
+                                reason: "not a regular file, not read".into(),
+                            })
+                        });
                     }
                 }
             }
@@ -103,6 +138,16 @@ pub fn walk(root: &Path) -> Listing {
     listing
 }
 
+/// The error without the absolute path that `ignore` puts in front (the report names the path).
+fn error_reason(error: &ignore::Error) -> String {
+    match error {
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            error_reason(err)
+        }
+        other => other.to_string(),
+    }
+}
+
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {
     match error {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
@@ -111,5 +156,21 @@ fn error_path(error: &ignore::Error) -> Option<PathBuf> {
         }
         ignore::Error::Partial(errors) => errors.iter().find_map(error_path),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_are_not_utf8_stay_apart() {
+        use std::os::unix::ffi::OsStrExt;
+        let root = Path::new("/r");
+        let name = |bytes: &[u8]| root.join(std::ffi::OsStr::from_bytes(bytes));
+        assert_eq!(relative(root, &name(b"a/caf\xe9.nix")), "a/caf\\xe9.nix");
+        assert_eq!(relative(root, &name(b"a/caf\xff.nix")), "a/caf\\xff.nix");
+        assert_eq!(relative(root, &name("a/é.nix".as_bytes())), "a/é.nix");
+        assert_eq!(relative(root, &name(b"a/x\ny.nix")), "a/x\\x0ay.nix");
     }
 }

@@ -27,6 +27,85 @@ impl Parsed {
     }
 }
 
+/// Brackets (and strings, interpolations) nested deeper than this are not parsed.
+pub const MAX_NESTING: usize = 1000;
+/// A chain longer than this many tokens (`a + a + …`, `f a a …`, `x.a.a…`) is not parsed.
+pub const MAX_CHAIN: usize = 4096;
+
+/// Whether rnix can parse `text` in reasonable time and stack, decided from its tokens in one
+/// linear pass: `Err` says why not. rnix's time grows with the square of a structure's depth (and
+/// of a chain's length), and its list and bracket parsing recurses without limit, so 100,000 `[`
+/// overflow the stack and 20,000 `.a` take half a minute. Hand-written Nix comes nowhere near
+/// either limit; a `;`, `,`, `=`, `:`, `in`, `then` or `else` ends a chain, and a list's elements,
+/// a string's parts and a closed bracket count as one link each.
+pub fn within_parse_limits(text: &str) -> std::result::Result<(), String> {
+    use rnix::SyntaxKind::*;
+    #[derive(Clone, Copy, PartialEq)]
+    enum Context {
+        Code,
+        List,
+        Str,
+    }
+    // rnix's tokenizer looks ahead through every run of path characters for a `/` at each `.` or
+    // `+` in it: `a.a.a…` costs the run's length once per link. Bounded by the text's length.
+    let (mut cost, mut run, mut links) = (0u64, 0u64, 1u64);
+    for byte in text.bytes().chain([b' ']) {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-' | b'+') {
+            run += 1;
+            links += u64::from(matches!(byte, b'.' | b'+'));
+        } else {
+            cost += run * links;
+            (run, links) = (0, 1);
+        }
+    }
+    if cost > 64 * text.len() as u64 + (1 << 24) {
+        return Err("long runs of `.`-joined names without a space, not parsed".into());
+    }
+    let mut stack: Vec<(Context, usize)> = vec![(Context::Code, 0)];
+    for (kind, _) in rnix::tokenize(text) {
+        let opened = match kind {
+            TOKEN_L_BRACE | TOKEN_L_PAREN | TOKEN_INTERPOL_START => Some(Context::Code),
+            TOKEN_L_BRACK => Some(Context::List),
+            TOKEN_STRING_START => Some(Context::Str),
+            _ => None,
+        };
+        if let Some(context) = opened {
+            if stack.len() > MAX_NESTING {
+                return Err(format!(
+                    "nested more than {MAX_NESTING} levels deep, not parsed"
+                ));
+            }
+            stack.push((context, 0));
+            continue;
+        }
+        let closes = matches!(
+            kind,
+            TOKEN_R_BRACE | TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_INTERPOL_END | TOKEN_STRING_END
+        );
+        if closes && stack.len() > 1 {
+            stack.pop();
+        }
+        let Some((context, chain)) = stack.last_mut() else {
+            break;
+        };
+        match kind {
+            TOKEN_WHITESPACE | TOKEN_COMMENT => {}
+            TOKEN_SEMICOLON | TOKEN_COMMA | TOKEN_ASSIGN | TOKEN_COLON | TOKEN_IN | TOKEN_THEN
+            | TOKEN_ELSE => *chain = 0,
+            _ if *context == Context::Str => {}
+            TOKEN_DOT | TOKEN_OR if *context == Context::List => *chain += 1,
+            _ if *context == Context::List => {}
+            _ => *chain += 1,
+        }
+        if *chain > MAX_CHAIN {
+            return Err(format!(
+                "an expression chain of more than {MAX_CHAIN} tokens, not parsed"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Byte offsets to 1-based lines and columns (columns count characters, as editors do).
 #[derive(Clone, Debug)]
 pub struct LineIndex {
@@ -128,6 +207,57 @@ fn token_name(kind: rnix::SyntaxKind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_limits() {
+        assert!(within_parse_limits("").is_ok());
+        let list = format!("[ {} ]", "\"x\" ".repeat(50_000));
+        assert!(within_parse_limits(&list).is_ok(), "a long list is flat");
+        let attrs = format!("{{ {} }}", "a = x + y; ".repeat(20_000));
+        assert!(within_parse_limits(&attrs).is_ok(), "bindings end chains");
+        let string = format!("''{}''", "${a} b ".repeat(20_000));
+        assert!(
+            within_parse_limits(&string).is_ok(),
+            "a string's parts are one link"
+        );
+        let nested = "[".repeat(1_001) + &"]".repeat(1_001);
+        assert!(within_parse_limits(&nested)
+            .unwrap_err()
+            .contains("1000 levels"));
+        let ok_nested = "[".repeat(900) + &"]".repeat(900);
+        assert!(within_parse_limits(&ok_nested).is_ok());
+        for chain in [
+            format!("x: x{}", " .a".repeat(3_000)),
+            format!("f: f{}", " f".repeat(5_000)),
+            format!("x{}", " + x".repeat(3_000)),
+            format!("[ x {} ]", " .a".repeat(5_000)),
+        ] {
+            assert!(
+                within_parse_limits(&chain).unwrap_err().contains("chain"),
+                "{}",
+                &chain[..20]
+            );
+        }
+    }
+
+    #[test]
+    fn lexer_limits() {
+        let dotted = format!("x: x{}", ".a".repeat(20_000));
+        assert!(within_parse_limits(&dotted).unwrap_err().contains("runs"));
+        let long_name = format!("{{ {} = 1; }}", "a".repeat(100_000));
+        assert!(
+            within_parse_limits(&long_name).is_ok(),
+            "one name is one token"
+        );
+        let paths = format!(
+            "{{\n{}}}\n",
+            "  a = inputs.nixpkgs.legacyPackages.x86_64-linux.hello;\n".repeat(50_000)
+        );
+        assert!(
+            within_parse_limits(&paths).is_ok(),
+            "ordinary text, however long"
+        );
+    }
 
     #[test]
     fn lines_and_columns() {

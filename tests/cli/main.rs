@@ -6,6 +6,7 @@ mod add;
 mod add_properties;
 mod check;
 mod hostile;
+mod hostile_check;
 mod lifecycle;
 mod new;
 mod properties;
