@@ -36,23 +36,6 @@ fn json_of(run: &Run) -> Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
 }
 
-/// `(name, file, line, column)` of every finding.
-fn findings(json: &Value) -> Vec<(String, String, u64, u64)> {
-    json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["name"].as_str().unwrap().to_string(),
-                f["file"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 /// Checks fixture `name` (read in place: check never writes, and the test proves it), asserts
 /// exactly `expected`, validates the JSON against the schema, and snapshots both outputs.
 fn assert_fixture(name: &str, expected: &[(&str, &str, u64, u64)]) {

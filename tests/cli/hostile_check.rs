@@ -81,23 +81,6 @@ fn check_both(repo: &Path) -> (Run, Value) {
     (human, json)
 }
 
-/// `(name, file, line, column)` of every finding.
-fn findings(json: &Value) -> Vec<(String, String, u64, u64)> {
-    json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["name"].as_str().unwrap().to_string(),
-                f["file"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 fn skipped(json: &Value) -> Vec<(String, String)> {
     json["skipped"]
         .as_array()

@@ -189,3 +189,20 @@ pub fn nix_eval_json(scratch: &Path, expr: &str) -> String {
     );
     String::from_utf8(output.stdout).unwrap()
 }
+
+/// `(name, file, line, column)` of every finding in a `check --format json` report.
+pub fn findings(json: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
