@@ -195,10 +195,14 @@ fn reader(scratch: &Path, repo: &Path) -> Reader {
     if uid != 0 {
         return Reader::Owner;
     }
+    // nobody must be able to run the binary itself: a clone under /root (0700) is out of its reach.
     let works = std::process::Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
-        .status()
-        .is_ok_and(|s| s.success());
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(cargo_bin("nixscaffold"))
+        .arg("--version")
+        .current_dir("/")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if works {
         // nobody must reach the repository through the scratch directory (0700 by default) and
         // read every file but the one the test hides.
