@@ -62,6 +62,8 @@ pub enum Command {
         /// The shell to complete for
         shell: clap_complete::Shell,
     },
+    /// Print the man page, in roff (e.g. `nixscaffold manpage > ~/.local/share/man/man1/nixscaffold.1`)
+    Manpage,
 }
 
 const CHECK_HELP: &str = "\

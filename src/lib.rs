@@ -61,6 +61,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let result = match cli.command {
         Command::New(args) => commands::new::run(&args),
         Command::Completions { shell } => commands::completions::run(shell),
+        Command::Manpage => commands::completions::manpage(),
         Command::Templates => commands::templates::run(),
         Command::AddModule(a) => {
             add::from_cli(&additions::MODULE, &a.target, &a.add, Some(&a.layout))

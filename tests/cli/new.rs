@@ -528,6 +528,12 @@ fn inside_an_existing_work_tree_it_only_adds_its_files() {
 fn completions_and_help_answer_questions() {
     let scratch = scratch();
     nixscaffold(scratch.path())
+        .arg("manpage")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(".TH nixscaffold 1"))
+        .stdout(predicates::str::contains("add\\-module"));
+    nixscaffold(scratch.path())
         .args(["completions", "bash"])
         .assert()
         .success()
