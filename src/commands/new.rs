@@ -154,21 +154,32 @@ fn report_git(dir: &Path, written: &[PathBuf]) {
 }
 
 fn print_next_steps(dir: &Path, answers: &Answers) {
-    say!("\nNext steps:");
-    say!("  cd {}", dir.display());
-    say!("  nix flake show            # the outputs");
+    let mut steps: Vec<(String, String)> = vec![
+        (format!("cd {}", dir.display()), String::new()),
+        ("nix flake show".into(), "the outputs".into()),
+    ];
     for host in &answers.hosts {
-        let command = match host.platform {
-            crate::answers::Platform::Darwin => "darwin-rebuild",
-            _ => "nixos-rebuild",
+        let (command, what) = match host.platform {
+            crate::answers::Platform::Darwin => ("darwin-rebuild", "macOS machine"),
+            _ => ("nixos-rebuild", "NixOS machine"),
         };
-        say!("  {command} switch --flake .#{}", host.name);
+        let step = format!("sudo {command} switch --flake .#{}", host.name);
+        steps.push((step, format!("{what} {}", host.name)));
     }
     for user in &answers.users {
-        say!("  home-manager switch --flake .#{user}");
+        let step = format!("home-manager switch --flake .#{user}");
+        steps.push((step, format!("home of {user}")));
     }
-    say!(
-        "  nixscaffold add-module {}/NAME   # grow it",
-        answers.platforms[0]
-    );
+    let module = format!("nixscaffold add-module {}/NAME", answers.platforms[0]);
+    steps.push((module, "grow it".into()));
+    steps.push(("nixscaffold check".into(), "still in shape?".into()));
+    let width = steps.iter().map(|(step, _)| step.len()).max().unwrap_or(0);
+    say!("\nNext steps:");
+    for (step, why) in steps {
+        if why.is_empty() {
+            say!("  {step}");
+        } else {
+            say!("  {step:width$}  # {why}");
+        }
+    }
 }
