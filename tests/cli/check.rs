@@ -264,47 +264,7 @@ fn managed_drift_shows_a_diff() {
 
 #[test]
 fn new_then_check_is_clean() {
-    let configurations: &[&[&str]] = &[
-        &[],
-        &["--platform", "darwin", "--platform", "home"],
-        &[
-            "--platform",
-            "nixos",
-            "--host",
-            "nixos/a",
-            "--host",
-            "nixos/b",
-        ],
-        &[
-            "--platform",
-            "home",
-            "--user",
-            "alice",
-            "--user",
-            "bob",
-            "--overlay",
-            "custom",
-        ],
-        &[
-            "--cache",
-            "nix-community",
-            "--cache",
-            "numtide",
-            "--cache",
-            "lix",
-            "--cache",
-            "garnix",
-        ],
-        &[
-            "--platform",
-            "nixos",
-            "--platform",
-            "darwin",
-            "--overlay",
-            "customDarwin",
-        ],
-    ];
-    for args in configurations {
+    for args in NEW_CONFIGURATIONS {
         let (scratch, repo) = new_repo(args);
         let before = tree_hash(&repo);
         let run = check(scratch.path(), &["repo"]);

@@ -27,31 +27,7 @@ fn add(repo: &std::path::Path, args: &[&str]) {
 
 #[test]
 fn new_then_every_addition_stays_clean_under_check() {
-    let configurations: &[&[&str]] = &[
-        &[],
-        &[
-            "--platform",
-            "darwin",
-            "--platform",
-            "home",
-            "--host",
-            "darwin/mbp",
-            "--user",
-            "alice",
-        ],
-        &[
-            "--platform",
-            "nixos",
-            "--host",
-            "nixos/a",
-            "--host",
-            "nixos/b",
-            "--overlay",
-            "custom",
-        ],
-        &["--platform", "home", "--cache", "lix", "--cache", "numtide"],
-    ];
-    for args in configurations {
+    for args in NEW_CONFIGURATIONS {
         let (scratch, repo) = new_repo(args);
         assert_check_clean(&repo, &format!("after new {args:?}"));
         let answers = nixscaffold::answers::Answers::read(&repo).unwrap().unwrap();

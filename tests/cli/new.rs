@@ -4,32 +4,6 @@ use std::path::Path;
 
 use crate::support::*;
 
-const ALL_PLATFORMS: &[&str] = &["--user", "alice"];
-const DARWIN_AND_HOME: &[&str] = &[
-    "--platform",
-    "darwin",
-    "--platform",
-    "home",
-    "--host",
-    "darwin/mbp",
-    "--user",
-    "alice",
-    "--cache",
-    "nix-community",
-    "--cache",
-    "lix",
-];
-const NIXOS_TWO_HOSTS: &[&str] = &[
-    "--platform",
-    "nixos",
-    "--host",
-    "nixos/laptop",
-    "--host",
-    "nixos/server@aarch64-linux",
-    "--cache",
-    "numtide",
-];
-
 #[test]
 fn snapshot_all_platforms() {
     let (_scratch, repo) = new_repo(ALL_PLATFORMS);
@@ -50,44 +24,7 @@ fn snapshot_nixos_two_hosts() {
 
 #[test]
 fn every_configuration_parses_with_rnix_and_nix_and_is_nixfmt_clean() {
-    for args in [
-        &[][..],
-        ALL_PLATFORMS,
-        DARWIN_AND_HOME,
-        NIXOS_TWO_HOSTS,
-        &["--platform", "home"],
-        &[
-            "--platform",
-            "home",
-            "--user",
-            "a",
-            "--user",
-            "b",
-            "--system",
-            "aarch64-darwin",
-        ],
-        &["--platform", "nixos", "--overlay", "custom"],
-        &[
-            "--platform",
-            "darwin",
-            "--cache",
-            "https://c.example.org=c.example.org-1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        ],
-        &[
-            "--platform",
-            "nixos",
-            "--platform",
-            "darwin",
-            "--system",
-            "x86_64-linux",
-            "--system",
-            "aarch64-darwin",
-            "--host",
-            "nixos/a",
-            "--host",
-            "darwin/b",
-        ],
-    ] {
+    for args in NEW_CONFIGURATIONS {
         let (scratch, repo) = new_repo(args);
         assert_all_nix_valid(scratch.path(), &repo);
     }

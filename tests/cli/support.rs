@@ -206,3 +206,113 @@ pub fn findings(json: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
         })
         .collect()
 }
+
+/// `new` with all platforms and a named user.
+pub const ALL_PLATFORMS: &[&str] = &["--user", "alice"];
+/// `new` for a Mac with home-manager and two caches.
+pub const DARWIN_AND_HOME: &[&str] = &[
+    "--platform",
+    "darwin",
+    "--platform",
+    "home",
+    "--host",
+    "darwin/mbp",
+    "--user",
+    "alice",
+    "--cache",
+    "nix-community",
+    "--cache",
+    "lix",
+];
+/// `new` for two NixOS machines, one of them ARM.
+pub const NIXOS_TWO_HOSTS: &[&str] = &[
+    "--platform",
+    "nixos",
+    "--host",
+    "nixos/laptop",
+    "--host",
+    "nixos/server@aarch64-linux",
+    "--cache",
+    "numtide",
+];
+
+/// Every `new` configuration the suite tests: each must parse, be formatted, stay clean under
+/// `check`, and stay clean after every `add-*`. One list, so no test checks fewer than the others.
+pub const NEW_CONFIGURATIONS: &[&[&str]] = &[
+    &[],
+    ALL_PLATFORMS,
+    DARWIN_AND_HOME,
+    NIXOS_TWO_HOSTS,
+    &["--platform", "home"],
+    &["--platform", "darwin", "--platform", "home"],
+    &[
+        "--platform",
+        "home",
+        "--user",
+        "a",
+        "--user",
+        "b",
+        "--system",
+        "aarch64-darwin",
+    ],
+    &[
+        "--platform",
+        "home",
+        "--user",
+        "alice",
+        "--user",
+        "bob",
+        "--overlay",
+        "custom",
+    ],
+    &["--platform", "home", "--cache", "lix", "--cache", "numtide"],
+    &["--platform", "nixos", "--overlay", "custom"],
+    &[
+        "--platform",
+        "nixos",
+        "--host",
+        "nixos/a",
+        "--host",
+        "nixos/b",
+        "--overlay",
+        "custom",
+    ],
+    &[
+        "--platform",
+        "nixos",
+        "--platform",
+        "darwin",
+        "--overlay",
+        "customDarwin",
+    ],
+    &[
+        "--cache",
+        "nix-community",
+        "--cache",
+        "numtide",
+        "--cache",
+        "lix",
+        "--cache",
+        "garnix",
+    ],
+    &[
+        "--platform",
+        "darwin",
+        "--cache",
+        "https://c.example.org=c.example.org-1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    ],
+    &[
+        "--platform",
+        "nixos",
+        "--platform",
+        "darwin",
+        "--system",
+        "x86_64-linux",
+        "--system",
+        "aarch64-darwin",
+        "--host",
+        "nixos/a",
+        "--host",
+        "darwin/b",
+    ],
+];
