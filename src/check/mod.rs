@@ -424,7 +424,7 @@ fn at_or_under(path: &str, dir: &str) -> bool {
 /// With `NIXSCAFFOLD_TIMINGS` set, how long a phase took, on standard error.
 fn timing(phase: &str, started: std::time::Instant) {
     if std::env::var_os("NIXSCAFFOLD_TIMINGS").is_some() {
-        eprintln!("timing: {phase}: {:.1?}", started.elapsed());
+        tell!("timing: {phase}: {:.1?}", started.elapsed());
     }
 }
 

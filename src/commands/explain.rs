@@ -5,12 +5,10 @@ use crate::rules::{find, registry};
 
 pub fn run(rule: Option<&str>) -> Result<i32> {
     let Some(key) = rule else {
-        println!(
-            "The rules of `nixscaffold check` (explain one with `nixscaffold explain RULE`):\n"
-        );
+        say!("The rules of `nixscaffold check` (explain one with `nixscaffold explain RULE`):\n");
         for rule in registry() {
             let info = rule.info();
-            println!(
+            say!(
                 "  {}  {:<24} {:<8} {}",
                 info.id,
                 info.name,
@@ -18,7 +16,7 @@ pub fn run(rule: Option<&str>) -> Result<i32> {
                 info.summary
             );
         }
-        println!("\nTurn a rule off or change its severity in .nixscaffold.yaml: check: {{ rules: {{ NAME: off|warning|error }} }}");
+        say!("\nTurn a rule off or change its severity in .nixscaffold.yaml: check: {{ rules: {{ NAME: off|warning|error }} }}");
         return Ok(exit::OK);
     };
     let info = find(key).ok_or_else(|| {
@@ -26,10 +24,10 @@ pub fn run(rule: Option<&str>) -> Result<i32> {
             "there is no rule `{key}`; `nixscaffold explain` lists them"
         ))
     })?;
-    println!("{} {}: {}", info.id, info.name, info.summary);
-    println!("Default severity: {}\n", info.severity.as_str());
-    println!("{}\n", wrap(info.explanation));
-    println!("Fix:\n{}", wrap(info.fix));
+    say!("{} {}: {}", info.id, info.name, info.summary);
+    say!("Default severity: {}\n", info.severity.as_str());
+    say!("{}\n", wrap(info.explanation));
+    say!("Fix:\n{}", wrap(info.fix));
     Ok(exit::OK)
 }
 
