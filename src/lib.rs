@@ -1,22 +1,8 @@
 //! nixscaffold: create, grow and audit Nix flake repositories in the recommended flake-parts shape.
 
-/// Prints a line to stdout, ignoring a closed pipe (`nixscaffold new … | head`): a report must
-/// never panic halfway, before the files are added to git.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
-}
-
-/// Prints a line to stderr, ignoring a closed pipe (`nixscaffold … 2>&1 | head -c0`): an error or a
-/// warning must never turn into a panic, nor stop the command before it is done.
-macro_rules! tell {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
+// First, so that `say!` and `tell!` are in scope in every module below.
+#[macro_use]
+pub mod out;
 
 pub mod additions;
 pub mod answers;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::check::check_dir;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::error::{exit, Error, Result};
-use crate::report;
+use crate::{out, report};
 
 pub fn run(args: &CheckArgs) -> Result<i32> {
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -20,28 +20,10 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         }
         CheckFormat::Github => report::github(&outcome),
     };
-    write_stdout(&text)?;
+    out::document(text)?;
     Ok(if outcome.findings.is_empty() {
         exit::OK
     } else {
         exit::FINDINGS
     })
-}
-
-/// Writes the report; a reader that went away (`check | head`) is not an error.
-pub fn write_stdout(text: &str) -> Result<()> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::io(
-            "write",
-            std::path::Path::new("standard output"),
-            e,
-        )),
-    }
 }

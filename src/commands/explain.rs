@@ -1,34 +1,54 @@
 //! `nixscaffold explain [RULE]`: a rule's explanation, or the list of rules.
 
+use std::fmt::Write as _;
+
 use crate::error::{exit, Error, Result};
+use crate::out;
 use crate::rules::{find, registry};
 
 pub fn run(rule: Option<&str>) -> Result<i32> {
-    let Some(key) = rule else {
-        say!("The rules of `nixscaffold check` (explain one with `nixscaffold explain RULE`):\n");
-        for rule in registry() {
-            let info = rule.info();
-            say!(
-                "  {}  {:<24} {:<8} {}",
-                info.id,
-                info.name,
-                info.severity.as_str(),
-                info.summary
-            );
-        }
-        say!("\nTurn a rule off or change its severity in .nixscaffold.yaml: check: {{ rules: {{ NAME: off|warning|error }} }}");
-        return Ok(exit::OK);
+    let text = match rule {
+        None => list(),
+        Some(key) => explain(key)?,
     };
+    out::document(text)?;
+    Ok(exit::OK)
+}
+
+/// Every rule, one line each.
+fn list() -> String {
+    let mut text = String::new();
+    text.push_str(
+        "The rules of `nixscaffold check` (explain one with `nixscaffold explain RULE`):\n\n",
+    );
+    for rule in registry() {
+        let info = rule.info();
+        let _ = writeln!(
+            text,
+            "  {}  {:<24} {:<8} {}",
+            info.id,
+            info.name,
+            info.severity.as_str(),
+            info.summary
+        );
+    }
+    text.push_str("\nTurn a rule off or change its severity in .nixscaffold.yaml: check: { rules: { NAME: off|warning|error } }\n");
+    text
+}
+
+/// One rule's explanation and fix, found by id or name.
+fn explain(key: &str) -> Result<String> {
     let info = find(key).ok_or_else(|| {
         Error::usage(format!(
             "there is no rule `{key}`; `nixscaffold explain` lists them"
         ))
     })?;
-    say!("{} {}: {}", info.id, info.name, info.summary);
-    say!("Default severity: {}\n", info.severity.as_str());
-    say!("{}\n", wrap(info.explanation));
-    say!("Fix:\n{}", wrap(info.fix));
-    Ok(exit::OK)
+    let mut text = String::new();
+    let _ = writeln!(text, "{} {}: {}", info.id, info.name, info.summary);
+    let _ = writeln!(text, "Default severity: {}\n", info.severity.as_str());
+    let _ = writeln!(text, "{}\n", wrap(info.explanation));
+    let _ = writeln!(text, "Fix:\n{}", wrap(info.fix));
+    Ok(text)
 }
 
 /// Wraps prose at 100 columns.

@@ -1,9 +1,13 @@
 use crate::error::{exit, Result};
+use crate::out;
 use crate::render::builtin_template_names;
 
 pub fn run() -> Result<i32> {
+    let mut list = String::new();
     for name in builtin_template_names() {
-        say!("{name}");
+        list.push_str(&name);
+        list.push('\n');
     }
+    out::document(list)?;
     Ok(exit::OK)
 }

@@ -9,4 +9,5 @@ mod hostile;
 mod hostile_check;
 mod lifecycle;
 mod new;
+mod output;
 mod properties;

@@ -1,0 +1,87 @@
+//! Every command writes through one output path: a reader that went away (`nixscaffold … | head
+//! -c0`) is never a panic (exit 101) and never turns a report into an error; `check` still exits
+//! with what it found.
+
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use crate::support::*;
+
+/// A pipe whose reading end is already closed: every write to it fails with a broken pipe, at
+/// once and every time (a `| head -c0` in a shell closes it only at some point).
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    writer.into()
+}
+
+/// Runs `nixscaffold ARGS` in `cwd` with standard output (or, with `stderr_closed`, standard
+/// error) going into a closed pipe.
+fn into_closed_pipe(cwd: &Path, args: &[&str], stderr_closed: bool) -> Output {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("nixscaffold"));
+    command.current_dir(cwd).args(args).env("NO_COLOR", "1");
+    if stderr_closed {
+        command.stdout(Stdio::piped()).stderr(closed_pipe());
+    } else {
+        command.stdout(closed_pipe()).stderr(Stdio::piped());
+    }
+    command.output().expect("nixscaffold runs")
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/check/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_document_into_a_closed_pipe_is_no_panic_and_no_error() {
+    let clean = fixture("_base");
+    let with_findings = fixture("getenv");
+    let cases: &[(&[&str], i32)] = &[
+        (&["completions", "bash"], 0),
+        (&["completions", "zsh"], 0),
+        (&["completions", "fish"], 0),
+        (&["manpage"], 0),
+        (&["explain"], 0),
+        (&["explain", "getenv"], 0),
+        (&["templates"], 0),
+        (&["check", &clean, "--format", "json"], 0),
+        (&["check", &with_findings, "--format", "json"], 1),
+        (&["check", &with_findings], 1),
+        (&["check", &with_findings, "--format", "github"], 1),
+    ];
+    let scratch = scratch();
+    for (args, code) in cases {
+        let output = into_closed_pipe(scratch.path(), args, false);
+        assert_eq!(
+            output.status.code(),
+            Some(*code),
+            "nixscaffold {args:?} | head -c0: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.stderr.is_empty(),
+            "nixscaffold {args:?} | head -c0 complained: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn new_into_a_closed_pipe_still_does_its_work() {
+    let scratch = scratch();
+    let repo = scratch.path().join("repo");
+    let output = into_closed_pipe(
+        scratch.path(),
+        &["new", "repo", "--yes", "--no-git", "--platform", "nixos"],
+        false,
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(repo.join("flake.nix").is_file(), "new stopped halfway");
+}
+
+#[test]
+fn an_error_into_a_closed_stderr_keeps_its_exit_code() {
+    let scratch = scratch();
+    let output = into_closed_pipe(scratch.path(), &["check", "does-not-exist"], true);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+}
