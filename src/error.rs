@@ -1,4 +1,5 @@
-//! One error type for the whole tool. Each variant knows its exit code, so `main` never has to guess.
+//! One error type for the whole tool. Every error exits with the same code, 2 ([`exit::ERROR`]):
+//! the variants differ in their message, not in what a script should do about them.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -44,6 +45,11 @@ impl Error {
         }
     }
 
+    /// The process's exit code for this error: always [`exit::ERROR`] (2), whatever the variant.
+    /// A usage mistake, an I/O failure, a bad configuration file and an internal error all mean
+    /// the same to a script: the command stopped and changed nothing. Exit 1 is kept for `check`'s
+    /// findings, which are a result, not an error; the codes are documented in `--help` and the
+    /// README as 0/1/2 and are not split further.
     pub fn exit_code(&self) -> i32 {
         exit::ERROR
     }
@@ -98,4 +104,25 @@ fn io_hint(error: &std::io::Error) -> Option<&'static str> {
         }
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_exits_with_2() {
+        let errors = [
+            Error::usage("no"),
+            Error::io("read", Path::new("f"), std::io::ErrorKind::NotFound.into()),
+            Error::Config {
+                path: PathBuf::from(".nixscaffold.yaml"),
+                message: "bad".into(),
+            },
+            Error::Internal("bug".into()),
+        ];
+        for error in errors {
+            assert_eq!(error.exit_code(), exit::ERROR, "{error:?}");
+        }
+    }
 }
