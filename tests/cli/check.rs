@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::fixture::{fixtures_dir, Fixture};
 use crate::support::*;
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
+    fixtures_dir().join("check")
 }
 
 struct Run {
@@ -36,12 +37,14 @@ fn json_of(run: &Run) -> Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
 }
 
-/// Checks fixture `name` (read in place: check never writes, and the test proves it), asserts
-/// exactly `expected`, validates the JSON against the schema, and snapshots both outputs.
+/// Checks fixture `name` (materialised from tests/fixtures/check: check never writes, and the test
+/// proves it), asserts exactly `expected`, validates the JSON against the schema, and snapshots both
+/// outputs.
 fn assert_fixture(name: &str, expected: &[(&str, &str, u64, u64)]) {
-    let root = fixtures();
-    let before = tree_hash(&root.join(name));
-    let json_run = check(&root, &[name, "--format", "json"]);
+    let fixture = Fixture::load(&format!("check/{name}"));
+    let root = fixture.parent();
+    let before = tree_hash(&fixture.root());
+    let json_run = check(root, &[name, "--format", "json"]);
     let json = json_of(&json_run);
     let expected: Vec<(String, String, u64, u64)> = expected
         .iter()
@@ -51,7 +54,7 @@ fn assert_fixture(name: &str, expected: &[(&str, &str, u64, u64)]) {
     assert_eq!(json_run.code, if expected.is_empty() { 0 } else { 1 });
     validate(&schema(), &json, "$");
 
-    let human = check(&root, &[name]);
+    let human = check(root, &[name]);
     assert_eq!(human.code, json_run.code);
     assert!(human.stderr.is_empty(), "{}", human.stderr);
     assert!(
@@ -64,7 +67,7 @@ fn assert_fixture(name: &str, expected: &[(&str, &str, u64, u64)]) {
         &without_version(&json_run.stdout),
     );
     assert_eq!(
-        tree_hash(&root.join(name)),
+        tree_hash(&fixture.root()),
         before,
         "check wrote into {name}"
     );
@@ -373,18 +376,17 @@ fn io_and_usage_errors_exit_2() {
 
 #[test]
 fn symbolic_links_are_not_followed_and_are_reported() {
-    let scratch = scratch();
-    let outside = scratch.path().join("outside");
+    let fixture = Fixture::load("check/_base");
+    let outside = fixture.parent().join("outside");
     std::fs::create_dir_all(&outside).unwrap();
     std::fs::write(
         outside.join("secret.nix"),
         "{ x = builtins.getEnv \"HOME\"; }",
     )
     .unwrap();
-    let repo = scratch.path().join("repo");
-    copy_dir(&fixtures().join("_base"), &repo);
+    let repo = fixture.root();
     std::os::unix::fs::symlink(&outside, repo.join("modules/nixos/linked")).unwrap();
-    let json = json_of(&check(scratch.path(), &["repo", "--format", "json"]));
+    let json = json_of(&check(fixture.parent(), &["_base", "--format", "json"]));
     assert_eq!(findings(&json), vec![]);
     assert_eq!(
         json["skipped"],
@@ -394,7 +396,11 @@ fn symbolic_links_are_not_followed_and_are_reported() {
 
 #[test]
 fn github_annotations() {
-    let run = check(&fixtures(), &["parse-error-and-more", "--format", "github"]);
+    let fixture = Fixture::load("check/parse-error-and-more");
+    let run = check(
+        fixture.parent(),
+        &["parse-error-and-more", "--format", "github"],
+    );
     assert_eq!(run.code, 1);
     snapshot("check-github", &run.stdout);
     let first = run.stdout.lines().next().unwrap();
@@ -451,18 +457,6 @@ fn every_rule_has_a_fixture_and_the_readme_section_names_it() {
         );
         if name != "managed-drift" {
             assert!(fixtures().join(name).is_dir(), "no fixture for {name}");
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
         }
     }
 }

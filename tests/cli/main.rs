@@ -1,5 +1,6 @@
 //! The one integration-test binary: each module holds the tests of one command or topic.
 
+mod fixture;
 mod support;
 
 mod add;

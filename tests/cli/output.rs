@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::process::{Output, Stdio};
 
+use crate::fixture::Fixture;
 use crate::support::*;
 
 /// A pipe whose reading end is already closed: every write to it fails with a broken pipe, at
@@ -28,14 +29,11 @@ fn into_closed_pipe(cwd: &Path, args: &[&str], stderr_closed: bool) -> Output {
     command.output().expect("nixscaffold runs")
 }
 
-fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/check/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
 #[test]
 fn a_document_into_a_closed_pipe_is_no_panic_and_no_error() {
-    let clean = fixture("_base");
-    let with_findings = fixture("getenv");
+    let (base, getenv) = (Fixture::load("check/_base"), Fixture::load("check/getenv"));
+    let clean = base.root().to_string_lossy().into_owned();
+    let with_findings = getenv.root().to_string_lossy().into_owned();
     let cases: &[(&[&str], i32)] = &[
         (&["completions", "bash"], 0),
         (&["completions", "zsh"], 0),

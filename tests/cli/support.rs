@@ -1,8 +1,6 @@
 //! What every integration test needs: the binary, temporary repositories, whole-tree snapshots and
 //! hashes, and the real Nix tools (which must be installed: a missing `nix-instantiate` fails loudly).
 
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
