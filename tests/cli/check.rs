@@ -6,35 +6,13 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use nixscaffold::rules::registry;
+
 use crate::fixture::{fixtures_dir, Fixture};
 use crate::support::*;
 
 fn fixtures() -> PathBuf {
     fixtures_dir().join("check")
-}
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-/// Runs `nixscaffold check ARGS` in `cwd`.
-fn check(cwd: &Path, args: &[&str]) -> Run {
-    let output = nixscaffold(cwd)
-        .arg("check")
-        .args(args)
-        .output()
-        .expect("nixscaffold runs");
-    Run {
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 output"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 output"),
-        code: output.status.code().unwrap_or(-1),
-    }
-}
-
-fn json_of(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
 }
 
 /// Checks fixture `name` (materialised from tests/fixtures/check: check never writes, and the test
@@ -410,31 +388,53 @@ fn github_annotations() {
     );
 }
 
-#[test]
-fn explain_lists_and_explains_every_rule() {
-    let output = nixscaffold(&fixtures()).arg("explain").output().unwrap();
-    assert!(output.status.success());
-    let list = String::from_utf8(output.stdout).unwrap();
-    snapshot("explain-list", &list);
-    for id in 0..=16 {
-        let id = format!("NS{id:03}");
-        assert!(list.contains(&id), "{id} missing from the list");
-        let one = nixscaffold(&fixtures())
-            .args(["explain", &id])
-            .output()
-            .unwrap();
-        assert!(one.status.success());
-        let text = String::from_utf8(one.stdout).unwrap();
-        assert!(text.starts_with(&id) && text.contains("Fix:"), "{text}");
-    }
-    let by_name = nixscaffold(&fixtures())
-        .args(["explain", "orphan-file"])
+/// `nixscaffold explain ARGS`, which must succeed.
+fn explain(args: &[&str]) -> String {
+    let output = nixscaffold(&fixtures())
+        .arg("explain")
+        .args(args)
         .output()
         .unwrap();
-    snapshot(
-        "explain-orphan-file",
-        &String::from_utf8(by_name.stdout).unwrap(),
-    );
+    assert!(output.status.success(), "explain {args:?}: {output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The words of `text`, one space apart: what wrapping at any width leaves unchanged.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn explain_lists_and_explains_every_rule() {
+    let list = explain(&[]);
+    snapshot("explain-list", &list);
+    let listed: Vec<&str> = list
+        .lines()
+        .filter(|l| l.trim_start().starts_with("NS"))
+        .collect();
+    assert_eq!(listed.len(), registry().len(), "{list}");
+    for (line, rule) in listed.iter().zip(registry()) {
+        let info = rule.info();
+        let columns: Vec<&str> = line.split_whitespace().take(3).collect();
+        assert_eq!(
+            columns,
+            [info.id, info.name, info.severity.as_str()],
+            "{line}"
+        );
+        let text = explain(&[info.id]);
+        assert_eq!(explain(&[info.name]), text, "by name and by id differ");
+        let heading = format!("{} {}: {}\n", info.id, info.name, info.summary);
+        assert!(text.starts_with(&heading), "{text}");
+        let severity = format!("Default severity: {}\n", info.severity.as_str());
+        assert!(text.contains(&severity), "{text}");
+        let (explanation, fix) = text.split_once("\nFix:\n").expect("a Fix section");
+        assert!(
+            words(explanation).ends_with(&words(info.explanation)),
+            "{text}"
+        );
+        assert_eq!(words(fix), words(info.fix), "{text}");
+    }
+    snapshot("explain-orphan-file", &explain(&["orphan-file"]));
     let unknown = nixscaffold(&fixtures())
         .args(["explain", "NS999"])
         .output()
@@ -442,21 +442,43 @@ fn explain_lists_and_explains_every_rule() {
     assert_eq!(unknown.status.code(), Some(2));
 }
 
+/// The cells of the README's rule table row for `id` (`| NS008 | `getenv` | warning | … |`).
+fn readme_row<'a>(readme: &'a str, id: &str) -> Vec<&'a str> {
+    let rows: Vec<Vec<&str>> = readme
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix('|')?.strip_suffix('|'))
+        .map(|row| row.split('|').map(str::trim).collect::<Vec<_>>())
+        .filter(|cells| cells.first() == Some(&id))
+        .collect();
+    assert_eq!(
+        rows.len(),
+        1,
+        "README.md has {} table rows for {id}",
+        rows.len()
+    );
+    rows.into_iter().next().unwrap()
+}
+
 #[test]
-fn every_rule_has_a_fixture_and_the_readme_section_names_it() {
-    let docs =
+fn every_rule_has_a_fixture_and_a_readme_table_row() {
+    let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let output = nixscaffold(&fixtures()).arg("explain").output().unwrap();
-    let list = String::from_utf8(output.stdout).unwrap();
-    for line in list.lines().filter(|l| l.trim_start().starts_with("NS")) {
-        let mut words = line.split_whitespace();
-        let (id, name) = (words.next().unwrap(), words.next().unwrap());
+    for rule in registry() {
+        let info = rule.info();
+        let row = readme_row(&readme, info.id);
+        let name = format!("`{}`", info.name);
         assert!(
-            docs.contains(id) && docs.contains(name),
-            "README.md does not document {id} {name}"
+            row.contains(&name.as_str()) && row.contains(&info.severity.as_str()),
+            "README.md's row for {} does not name {name} and {}: {row:?}",
+            info.id,
+            info.severity.as_str()
         );
-        if name != "managed-drift" {
-            assert!(fixtures().join(name).is_dir(), "no fixture for {name}");
+        if info.name != "managed-drift" {
+            assert!(
+                fixtures().join(info.name).is_dir(),
+                "no fixture for {}",
+                info.name
+            );
         }
     }
 }

@@ -27,34 +27,6 @@ use serde_json::Value;
 
 use crate::support::*;
 
-/// Long enough for a debug build on a slow CI machine, short enough to catch a loop.
-const TIMEOUT: Duration = Duration::from_secs(120);
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn finish(output: std::io::Result<std::process::Output>, what: &str) -> Run {
-    let output = output.unwrap_or_else(|e| panic!("{what} did not finish: {e}"));
-    Run {
-        stdout: String::from_utf8(output.stdout).expect("the report is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("the messages are UTF-8"),
-        code: output.status.code().expect("an exit code, not a signal"),
-    }
-}
-
-/// `nixscaffold check ARGS` in `cwd`, killed (and failed) after [`TIMEOUT`].
-fn check(cwd: &Path, args: &[&str]) -> Run {
-    let output = nixscaffold(cwd)
-        .arg("check")
-        .args(args)
-        .timeout(TIMEOUT)
-        .output();
-    finish(output, "check")
-}
-
 /// The human and the JSON report of `repo`; both must agree on the exit code, the JSON must parse.
 fn check_both(repo: &Path) -> (Run, Value) {
     let human = check(repo, &["."]);
@@ -71,28 +43,13 @@ fn check_both(repo: &Path) -> (Run, Value) {
         human.stderr
     );
     assert!(human.stderr.is_empty(), "{}", human.stderr);
-    let json: Value = serde_json::from_str(&json_run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", json_run.stdout));
+    let json = json_of(&json_run);
     assert_eq!(
         json["summary"]["findings"].as_u64() == Some(0),
         human.code == 0,
         "exit 0 exactly when there is no finding"
     );
     (human, json)
-}
-
-fn skipped(json: &Value) -> Vec<(String, String)> {
-    json["skipped"]
-        .as_array()
-        .expect("skipped")
-        .iter()
-        .map(|s| {
-            (
-                s["path"].as_str().unwrap().to_string(),
-                s["reason"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 /// Asserts that the human report lists `path` as skipped with `reason` under "Skipped:".
@@ -261,7 +218,7 @@ fn check_as(reader: &Reader, repo: &Path) -> (Run, Value) {
     let json_run = run(&["--format", "json"]);
     assert_eq!(human.code, json_run.code);
     assert!(human.stderr.is_empty(), "{}", human.stderr);
-    let json = serde_json::from_str(&json_run.stdout).expect("JSON");
+    let json = json_of(&json_run);
     (human, json)
 }
 
@@ -709,7 +666,7 @@ proptest! {
         let before = tree_hash(repo);
         let run = check(repo, &[".", "--format", "json"]);
         prop_assert!(run.code == 0 || run.code == 1, "exit {}: {}", run.code, run.stderr);
-        let json: Value = serde_json::from_str(&run.stdout).expect("the report is JSON");
+        let json = json_of(&run);
         prop_assert_eq!(
             json["findings"].as_array().unwrap().len(),
             in_memory.len(),

@@ -4,17 +4,9 @@
 use crate::support::*;
 
 fn assert_check_clean(repo: &std::path::Path, moment: &str) {
-    let output = nixscaffold(repo)
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "check is not clean {moment}:\n{report}"
-    );
-    assert!(report.contains("\"findings\": []"), "{moment}: {report}");
+    let run = check(repo, &["--format", "json"]);
+    assert_eq!(run.code, 0, "check is not clean {moment}:\n{}", run.stdout);
+    assert_eq!(findings(&json_of(&run)), vec![], "{moment}: {}", run.stdout);
 }
 
 fn add(repo: &std::path::Path, args: &[&str]) {

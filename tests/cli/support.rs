@@ -188,6 +188,51 @@ pub fn nix_eval_json(scratch: &Path, expr: &str) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// Long enough for a debug build on a slow CI machine, short enough to catch a loop.
+pub const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// What a run of the binary printed, and its exit code.
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+/// The [`Run`] of a finished command; `what` names it if it did not finish (a timeout).
+pub fn finish(output: std::io::Result<std::process::Output>, what: &str) -> Run {
+    let output = output.unwrap_or_else(|e| panic!("{what} did not finish: {e}"));
+    Run {
+        stdout: String::from_utf8(output.stdout).expect("the report is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("the messages are UTF-8"),
+        code: output.status.code().expect("an exit code, not a signal"),
+    }
+}
+
+/// `nixscaffold check ARGS` in `cwd`, killed (and failed) after [`TIMEOUT`].
+pub fn check(cwd: &Path, args: &[&str]) -> Run {
+    let output = nixscaffold(cwd)
+        .arg("check")
+        .args(args)
+        .timeout(TIMEOUT)
+        .output();
+    finish(output, "check")
+}
+
+/// The JSON report a `check --format json` run printed.
+pub fn json_of(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
+}
+
+/// `(path, reason)` of every file a `check --format json` report skipped.
+pub fn skipped(json: &serde_json::Value) -> Vec<(String, String)> {
+    json["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|s| (text(&s["path"]), text(&s["reason"])))
+        .collect()
+}
+
 /// `(name, file, line, column)` of every finding in a `check --format json` report.
 pub fn findings(json: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
     json["findings"]
@@ -195,14 +240,23 @@ pub fn findings(json: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
         .expect("findings")
         .iter()
         .map(|f| {
+            let number = |key: &str| f[key].as_u64().unwrap_or_else(|| panic!("{key} in {f}"));
             (
-                f["name"].as_str().unwrap().to_string(),
-                f["file"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
+                text(&f["name"]),
+                text(&f["file"]),
+                number("line"),
+                number("column"),
             )
         })
         .collect()
+}
+
+/// A string field of a report.
+fn text(value: &serde_json::Value) -> String {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("{value} is not a string"))
+        .to_string()
 }
 
 /// `new` with all platforms and a named user.
