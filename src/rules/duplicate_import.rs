@@ -16,8 +16,9 @@ static INFO: RuleInfo = RuleInfo {
 already imports its directory, or loaded with `import ./x.nix` from two places, is evaluated more \
 than once. With a path the module system removes the duplicate, but the list is misleading; with \
 `import` the module becomes an anonymous value the module system cannot recognize, and the second \
-copy fails with \"option ... already declared\". The seed's rule: don't import the same module \
-multiple times.",
+copy fails with \"option ... already declared\". Nix evaluation-performance guidance: \
+import each module once (through the flake's outputs or the module system's `imports`), so that no \
+module is evaluated twice.",
     fix: "Import each module once: rely on the auto-imported tree (or the flake output, \
 `inputs.self.nixosModules.all`) instead of a second hand-written import, and give paths, not \
 `import ./x.nix`.",

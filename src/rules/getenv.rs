@@ -15,8 +15,9 @@ static INFO: RuleInfo = RuleInfo {
     summary: "builtins.getEnv reads the environment at evaluation time",
     explanation: "`builtins.getEnv` makes the result depend on the shell that runs Nix. In pure \
 evaluation (every flake) it always returns \"\", so the code silently takes another path than the \
-author tested, and impure evaluations defeat the evaluation cache. The seed's rule: don't use \
-builtins.getEnv unless necessary.",
+author tested, and impure evaluations defeat the evaluation cache. Nix evaluation-performance \
+guidance: read the environment only when nothing else can carry the value, so that evaluation stays \
+pure and its cache stays valid.",
     fix:
         "Make the value an option (`options.<namespace>.x = lib.mkOption { ... }`), a flake input, \
 or a specialArgs value, and set it in the host's configuration.",

@@ -16,8 +16,9 @@ a.nix, directly or through a scanPaths over a directory that contains the caller
 until Nix reports infinite recursion or leans on the module system's de-duplication to stop. It \
 is hard to follow, and a file that calls scanPaths on its own directory without being that \
 directory's default.nix imports itself. Only `imports` and `modules` lists count: a plain \
-`import` elsewhere is an expression Nix evaluates lazily, once per file. The seed's rule: don't \
-create deep recursion in imports.",
+`import` elsewhere is an expression Nix evaluates lazily, once per file. Nix evaluation-performance \
+guidance: keep imports free of deep recursion, which can overflow Nix's stack and is hard to \
+debug.",
     fix: "Break the cycle: import the shared part from both files instead of each other, and call \
 scanPaths only from a directory's default.nix (scanPaths skips default.nix, not other files).",
     severity: Severity::Error,

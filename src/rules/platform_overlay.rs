@@ -18,8 +18,8 @@ static INFO: RuleInfo = RuleInfo {
 that does not test the platform adds its packages everywhere: Linux evaluations see macOS-only \
 packages (and fail on them, or evaluate them for nothing). The shape's customDarwin overlay wraps \
 its packages in `lib.optionalAttrs prev.stdenv.hostPlatform.isDarwin`, so on other platforms it \
-adds nothing and evaluates nothing. The seed's rule: platform-specific packages are isolated to \
-avoid unnecessary evaluation.",
+adds nothing and evaluates nothing. Nix evaluation-performance guidance: keep \
+platform-specific packages apart, so that no platform evaluates another platform's packages.",
     fix: "Guard the overlay's result: `final: prev: lib.optionalAttrs prev.stdenv.hostPlatform.isDarwin (…)` \
 (or `isLinux`), or apply it only in the platform's configurations.",
     severity: Severity::Warning,

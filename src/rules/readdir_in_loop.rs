@@ -21,8 +21,9 @@ static INFO: RuleInfo = RuleInfo {
 one directory made 40,000 getdents64 system calls and took 0.54 s, against 0.07 s when the result was \
 bound once with `let`. A readDir inside a `map`/`filter`/`fold`/`mapAttrs`/`genAttrs` lambda whose \
 argument does not change between iterations reads the same directory again and again; a readDir in \
-a hand-written recursive walk re-implements what a helper does once per directory. The seed's rule: \
-don't use builtins.readDir in tight loops.",
+a hand-written recursive walk re-implements what a helper does once per directory. Nix \
+evaluation-performance guidance: never read a directory inside a tight loop; read it once, or let a \
+helper such as scanPaths walk the tree.",
     fix: "Bind the directory's entries once (`let entries = builtins.readDir dir; in ...`) outside \
 the loop, or use `lib.custom.scanPaths` / `lib.filesystem.listFilesRecursive` / \
 `lib.packagesFromDirectoryRecursive`.",
