@@ -16,17 +16,26 @@ fn closed_pipe() -> Stdio {
     writer.into()
 }
 
+/// Runs `nixscaffold ARGS` in `cwd` with standard output and error going to `stdout` and `stderr`.
+fn run_into(cwd: &Path, args: &[&str], stdout: Stdio, stderr: Stdio) -> Output {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("nixscaffold"))
+        .current_dir(cwd)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(stdout)
+        .stderr(stderr)
+        .output()
+        .expect("nixscaffold runs")
+}
+
 /// Runs `nixscaffold ARGS` in `cwd` with standard output (or, with `stderr_closed`, standard
 /// error) going into a closed pipe.
 fn into_closed_pipe(cwd: &Path, args: &[&str], stderr_closed: bool) -> Output {
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("nixscaffold"));
-    command.current_dir(cwd).args(args).env("NO_COLOR", "1");
     if stderr_closed {
-        command.stdout(Stdio::piped()).stderr(closed_pipe());
+        run_into(cwd, args, Stdio::piped(), closed_pipe())
     } else {
-        command.stdout(closed_pipe()).stderr(Stdio::piped());
+        run_into(cwd, args, closed_pipe(), Stdio::piped())
     }
-    command.output().expect("nixscaffold runs")
 }
 
 #[test]
@@ -82,4 +91,27 @@ fn an_error_into_a_closed_stderr_keeps_its_exit_code() {
     let scratch = scratch();
     let output = into_closed_pipe(scratch.path(), &["check", "does-not-exist"], true);
     assert_eq!(output.status.code(), Some(2), "{output:?}");
+}
+
+#[test]
+fn a_document_that_cannot_be_written_is_an_io_error() {
+    // A full disk behind `>` loses what the user asked for: exit 2, naming standard output.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux: nothing to test against
+    };
+    let scratch = scratch();
+    for args in [&["manpage"][..], &["completions", "bash"], &["explain"]] {
+        let output = run_into(
+            scratch.path(),
+            args,
+            full.try_clone().unwrap().into(),
+            Stdio::piped(),
+        );
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with("error: cannot write standard output"),
+            "{args:?}: {stderr}"
+        );
+    }
 }
