@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::answers::{Answers, OverlaySet, Platform, ANSWERS_FILE};
 use crate::error::Result;
-use crate::layout::{overlay_summary, Each, Ownership, Part, When, PARTS};
+use crate::layout::{parts, Ownership, Part, Role, Slot};
 use crate::render::Renderer;
 
 /// Release numbers the starter files pin, matching the nixpkgs, home-manager and nix-darwin the
@@ -47,7 +47,8 @@ pub fn context(answers: &Answers) -> Value {
         "version": env!("CARGO_PKG_VERSION"),
         "platforms": platform_flags,
         "platform_names": answers.platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
-        "module_outputs": answers.platforms.iter().map(|p| module_output(*p)).collect::<Vec<_>>(),
+        "module_outputs": answers.platforms.iter().map(|p| p.row().module_output).collect::<Vec<_>>(),
+        "registry": crate::layout::path_of(Role::Registry),
         "systems": answers.systems,
         "hosts": answers.hosts.iter().map(|h| json!({
             "platform": h.platform.as_str(),
@@ -71,64 +72,50 @@ pub fn context(answers: &Answers) -> Value {
     })
 }
 
-/// The flake output that exposes a platform's module tree.
-pub fn module_output(platform: Platform) -> &'static str {
-    match platform {
-        Platform::Nixos => "nixosModules",
-        Platform::Darwin => "darwinModules",
-        Platform::Home => "homeManagerModules",
-    }
-}
-
 fn overlay_context(set: OverlaySet) -> Value {
-    let (kind, attr_prefix) = match set {
-        OverlaySet::Custom => ("custom", ""),
-        OverlaySet::CustomDarwin => ("darwin", ""),
-        OverlaySet::CustomPypi => ("pypi", "python3Packages."),
-    };
+    let row = set.row();
     json!({
-        "overlay": set.attr(),
-        "directory": set.directory(),
-        "kind": kind,
-        "attr_prefix": attr_prefix,
-        "summary": overlay_summary(set),
+        "overlay": row.attr,
+        "directory": row.word,
+        "kind": row.word,
+        "attr_prefix": row.attr_prefix,
+        "summary": row.summary,
     })
 }
 
-fn applies(part: &Part, answers: &Answers) -> bool {
-    match part.when {
-        When::Always => true,
-        When::Platform(platform) => answers.has(platform),
-        When::AnyOverlay => !answers.overlays.is_empty(),
-    }
+/// One file of a part: its path and the context its template is rendered with.
+pub struct Instance {
+    pub path: String,
+    pub context: Value,
 }
 
-/// The contexts a part is rendered with: one per host, user, platform or overlay it repeats over.
-fn instances(part: &Part, answers: &Answers, base: &Value) -> Vec<Value> {
-    let with = |key: &str, value: Value| {
+/// The instances of a part for these answers: one per host or user for a part with a slot, else
+/// one (none when the answers do not have the part).
+pub fn instances(part: &Part, answers: &Answers, base: &Value) -> Vec<Instance> {
+    if !part.role.applies(answers) {
+        return Vec::new();
+    }
+    let with = |name: Option<&str>, key: &str, value: Value| {
         let mut context = base.clone();
-        context[key] = value;
-        context
+        if !key.is_empty() {
+            context[key] = value;
+        }
+        Instance {
+            path: part.path.render(name),
+            context,
+        }
     };
-    match part.each {
-        Each::Once => vec![base.clone()],
-        Each::Platform => answers
-            .platforms
-            .iter()
-            .map(|p| with("platform", json!({ "name": p.as_str() })))
-            .collect(),
-        Each::Host(platform) => answers
+    match (part.path.slot, part.role) {
+        (Some(Slot::Host), Role::HostDir(platform)) => answers
             .hosts
             .iter()
             .filter(|h| h.platform == platform)
             .map(|h| {
-                with(
-                    "host",
-                    json!({ "name": h.name, "system": answers.host_system(h) }),
-                )
+                let host = json!({ "name": h.name, "system": answers.host_system(h) });
+                with(Some(&h.name), "host", host)
             })
             .collect(),
-        Each::User => {
+        (Some(_), _) => {
             let darwin_home = answers.home_system().ends_with("-darwin");
             answers
                 .users
@@ -139,15 +126,16 @@ fn instances(part: &Part, answers: &Answers, base: &Value) -> Vec<Value> {
                     } else {
                         format!("/home/{user}")
                     };
-                    with("user", json!({ "name": user, "home_directory": home }))
+                    let value = json!({ "name": user, "home_directory": home });
+                    with(Some(user), "user", value)
                 })
                 .collect()
         }
-        Each::Overlay => answers
-            .overlays
-            .iter()
-            .map(|o| with("set", overlay_context(*o)))
-            .collect(),
+        (None, Role::ModuleTree(platform)) => {
+            vec![with(None, "platform", json!({ "name": platform.as_str() }))]
+        }
+        (None, Role::PackageDir(set)) => vec![with(None, "set", overlay_context(set))],
+        (None, _) => vec![with(None, "", Value::Null)],
     }
 }
 
@@ -155,14 +143,8 @@ fn instances(part: &Part, answers: &Answers, base: &Value) -> Vec<Value> {
 pub fn plan_new(answers: &Answers, renderer: &Renderer) -> Result<Vec<PlannedFile>> {
     let base = context(answers);
     let mut files = Vec::new();
-    for part in PARTS.iter().filter(|part| applies(part, answers)) {
-        for context in instances(part, answers, &base) {
-            files.push(PlannedFile {
-                path: renderer.render_path(part.path, &context)?,
-                contents: renderer.render(part.template, &context)?,
-                ownership: part.ownership,
-            });
-        }
+    for part in parts() {
+        files.extend(render_instances(part, answers, &base, renderer)?);
     }
     files.push(PlannedFile {
         path: ANSWERS_FILE.to_string(),
@@ -172,16 +154,24 @@ pub fn plan_new(answers: &Answers, renderer: &Renderer) -> Result<Vec<PlannedFil
     Ok(files)
 }
 
-/// The files one part of the shape renders to for these answers (one per host, user, platform or
-/// overlay): what `add-host` and `add-user` write, so they match what `new` writes.
+/// The files one part of the shape renders to for these answers (one per host or user): what
+/// `add-host` and `add-user` write, so they match what `new` writes.
 pub fn plan_part(part: &Part, answers: &Answers, renderer: &Renderer) -> Result<Vec<PlannedFile>> {
-    let base = context(answers);
-    instances(part, answers, &base)
-        .iter()
-        .map(|context| {
+    render_instances(part, answers, &context(answers), renderer)
+}
+
+fn render_instances(
+    part: &Part,
+    answers: &Answers,
+    base: &Value,
+    renderer: &Renderer,
+) -> Result<Vec<PlannedFile>> {
+    instances(part, answers, base)
+        .into_iter()
+        .map(|instance| {
             Ok(PlannedFile {
-                path: renderer.render_path(part.path, context)?,
-                contents: renderer.render(part.template, context)?,
+                contents: renderer.render(part.template, &instance.context)?,
+                path: instance.path,
                 ownership: part.ownership,
             })
         })

@@ -18,6 +18,50 @@ pub fn work_tree(dir: &Path) -> Option<PathBuf> {
     Some(PathBuf::from(top.trim_end()))
 }
 
+/// Adds `files` (relative to `dir`) to git, as `new` and `add-*` do, and says what happened: with
+/// `git add --intent-to-add` inside a work tree, else (`init_if_needed`) in a new repository with
+/// the files staged. `what` names the files in the message. Failing git is a warning, never an error.
+pub fn report_added(dir: &Path, files: &[PathBuf], what: &str) {
+    report(dir, files, what, false);
+}
+
+/// [`report_added`] for a new repository: outside a work tree, `git init` and stage the files.
+pub fn report_created(dir: &Path, files: &[PathBuf]) {
+    report(dir, files, "the files", true);
+}
+
+fn report(dir: &Path, files: &[PathBuf], what: &str, init_if_needed: bool) {
+    let outcome = match work_tree(dir) {
+        Some(top) => add(dir, files, true).map(|()| {
+            format!(
+                "Added {what} to the git index of {} (git add --intent-to-add): a flake sees only \
+                 tracked files.",
+                top.display()
+            )
+        }),
+        None if init_if_needed => init(dir).and_then(|()| add(dir, files, false)).map(|()| {
+            "Initialized a git repository and staged the files: a flake sees only tracked files."
+                .to_string()
+        }),
+        None => {
+            say!("(not in a git work tree: nothing was added to git)");
+            return;
+        }
+    };
+    match outcome {
+        Ok(message) => say!("{message}"),
+        Err(why) if init_if_needed => tell!(
+            "warning: {why}\n         The files are written, but a flake sees only files git tracks: \
+             run `git init && git add .` in {}.",
+            dir.display()
+        ),
+        Err(why) => tell!(
+            "warning: {why}\n         The files are written, but a flake sees only files git tracks: \
+             `git add --intent-to-add` them."
+        ),
+    }
+}
+
 pub fn init(dir: &Path) -> Result<(), String> {
     run(dir, &["init", "--quiet"], &[])
 }

@@ -4,7 +4,6 @@
 #[macro_use]
 pub mod out;
 
-pub mod additions;
 pub mod answers;
 pub mod check;
 pub mod cli;
@@ -17,7 +16,6 @@ pub mod names;
 pub mod nix;
 pub mod presets;
 pub mod prompt;
-pub mod record;
 pub mod render;
 pub mod report;
 pub mod rules;
@@ -30,6 +28,7 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 use crate::commands::add;
 use crate::error::exit;
+use crate::layout::growth;
 
 /// Runs the command line and returns the process's exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
@@ -49,13 +48,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Completions { shell } => commands::completions::run(shell),
         Command::Manpage => commands::completions::manpage(),
         Command::Templates => commands::templates::run(),
-        Command::AddModule(a) => {
-            add::from_cli(&additions::MODULE, &a.target, &a.add, Some(&a.layout))
-        }
-        Command::AddHost(a) => add::from_cli(&additions::HOST, &a.target, &a.add, None),
-        Command::AddUser(a) => add::from_cli(&additions::USER, &a.target, &a.add, None),
+        Command::AddModule(a) => add::from_cli(&growth::MODULE, &a.target, &a.add, Some(&a.layout)),
+        Command::AddHost(a) => add::from_cli(&growth::HOST, &a.target, &a.add, None),
+        Command::AddUser(a) => add::from_cli(&growth::USER, &a.target, &a.add, None),
         Command::AddPackage(a) => {
-            add::from_cli(&additions::PACKAGE, &a.target, &a.add, Some(&a.layout))
+            add::from_cli(&growth::PACKAGE, &a.target, &a.add, Some(&a.layout))
         }
         Command::Check(args) => commands::check::run(&args),
         Command::Explain { rule } => commands::explain::run(rule.as_deref()),

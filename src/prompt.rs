@@ -5,7 +5,9 @@ use std::io::IsTerminal;
 
 use dialoguer::{Input, MultiSelect};
 
-use crate::answers::{AnswersFile, OverlaySet, Platform};
+use crate::answers::{
+    default_overlays, AnswersFile, OverlaySet, Platform, DEFAULT_CACHE, DEFAULT_USER,
+};
 use crate::error::{Error, Result};
 use crate::presets::CACHE_PRESETS;
 
@@ -47,8 +49,8 @@ pub fn ask_missing(file: &mut AnswersFile, dir_name: &str) -> Result<()> {
     let platforms = file.platforms.clone().unwrap_or_default();
     if file.hosts.is_none() {
         let mut hosts = Vec::new();
-        for (platform, default) in [(Platform::Nixos, "nixos"), (Platform::Darwin, "mac")] {
-            if platforms.contains(&platform) {
+        for platform in &platforms {
+            if let Some(default) = platform.row().default_host {
                 let names: String = Input::new()
                     .with_prompt(format!("{platform} machines (names separated by spaces)"))
                     .default(default.to_string())
@@ -61,7 +63,7 @@ pub fn ask_missing(file: &mut AnswersFile, dir_name: &str) -> Result<()> {
         file.hosts = Some(hosts);
     }
     if file.users.is_none() && platforms.contains(&Platform::Home) {
-        let default = std::env::var("USER").unwrap_or_else(|_| "user".into());
+        let default = std::env::var("USER").unwrap_or_else(|_| DEFAULT_USER.into());
         let names: String = Input::new()
             .with_prompt("home-manager users (names separated by spaces)")
             .default(default)
@@ -77,7 +79,7 @@ pub fn ask_missing(file: &mut AnswersFile, dir_name: &str) -> Result<()> {
             .collect();
         let defaults: Vec<bool> = CACHE_PRESETS
             .iter()
-            .map(|c| c.name == "nix-community")
+            .map(|c| c.name == DEFAULT_CACHE)
             .collect();
         let chosen = MultiSelect::new()
             .with_prompt("Binary caches")
@@ -93,10 +95,7 @@ pub fn ask_missing(file: &mut AnswersFile, dir_name: &str) -> Result<()> {
         );
     }
     if file.overlays.is_none() {
-        let sets: Vec<OverlaySet> = OverlaySet::ALL
-            .into_iter()
-            .filter(|s| *s != OverlaySet::CustomDarwin || platforms.contains(&Platform::Darwin))
-            .collect();
+        let sets: Vec<OverlaySet> = default_overlays(&platforms);
         let labels: Vec<&str> = sets.iter().map(|s| s.attr()).collect();
         let chosen = MultiSelect::new()
             .with_prompt("Overlays")

@@ -3,6 +3,7 @@
 //! error, never an empty string). Rendered `.nix` files are put in the official Nix style.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use handlebars::Handlebars;
 use include_dir::{include_dir, Dir};
@@ -15,11 +16,22 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 pub struct Renderer {
     engine: Handlebars<'static>,
     override_dir: Option<PathBuf>,
+    /// How many templates this renderer rendered.
+    renders: AtomicUsize,
+}
+
+/// How many templates every renderer of this process rendered (`NIXSCAFFOLD_TIMINGS` shows it).
+static RENDERED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many templates this process rendered so far.
+pub fn rendered_in_process() -> usize {
+    RENDERED.load(Ordering::Relaxed)
 }
 
 impl Renderer {
     /// A renderer over the built-in templates, with `override_dir`'s files taking their place.
     pub fn new(override_dir: Option<&Path>) -> Result<Renderer> {
+        let mut renderer = Renderer::builtin();
         if let Some(dir) = override_dir {
             if !dir.is_dir() {
                 return Err(Error::usage(format!(
@@ -27,14 +39,26 @@ impl Renderer {
                     dir.display()
                 )));
             }
+            renderer.override_dir = Some(dir.to_path_buf());
         }
+        Ok(renderer)
+    }
+
+    /// A renderer over the built-in templates only.
+    pub fn builtin() -> Renderer {
         let mut engine = Handlebars::new();
         engine.set_strict_mode(true);
         engine.register_escape_fn(handlebars::no_escape);
-        Ok(Renderer {
+        Renderer {
             engine,
-            override_dir: override_dir.map(Path::to_path_buf),
-        })
+            override_dir: None,
+            renders: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many templates this renderer rendered.
+    pub fn renders(&self) -> usize {
+        self.renders.load(Ordering::Relaxed)
     }
 
     /// The source of a template: the override folder's file when there is one, else the built-in.
@@ -57,6 +81,8 @@ impl Renderer {
 
     /// Renders template `name` with `context`; `.nix` output is formatted in the official style.
     pub fn render(&self, name: &str, context: &Value) -> Result<String> {
+        self.renders.fetch_add(1, Ordering::Relaxed);
+        RENDERED.fetch_add(1, Ordering::Relaxed);
         let (source, origin) = self.source(name)?;
         let rendered = self
             .engine

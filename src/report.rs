@@ -8,8 +8,8 @@ use std::io::IsTerminal;
 
 use serde_json::{json, Value};
 
-use crate::check::shape::ShapeSource;
 use crate::check::Outcome;
+use crate::layout::expected::Shape;
 use crate::rules::Severity;
 
 /// The version of the JSON output's schema; it changes only when a field changes meaning or goes.
@@ -41,7 +41,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn human(outcome: &Outcome, color: bool) -> String {
     let p = Paint { on: color };
     let mut out = String::new();
-    let shape = outcome.shape.describe();
+    let shape = outcome.describe_shape();
     let _ = writeln!(out, "Checking {} ({shape})", outcome.root.display());
 
     let mut by_file: BTreeMap<&str, Vec<&crate::rules::Finding>> = BTreeMap::new();
@@ -120,13 +120,13 @@ pub fn json(outcome: &Outcome) -> Value {
         "tool": { "name": "nixscaffold", "version": env!("CARGO_PKG_VERSION") },
         "root": outcome.root.display().to_string(),
         "shape": {
-            "source": match shape.source {
-                ShapeSource::Recorded => "recorded",
-                ShapeSource::Inferred => "inferred",
+            "source": match shape {
+                Shape::Recorded(_) => "recorded",
+                Shape::Inferred { .. } => "inferred",
             },
-            "platforms": shape.platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
-            "overlays": shape.overlays.iter().map(|o| o.attr()).collect::<Vec<_>>(),
-            "notes": shape.notes,
+            "platforms": shape.platforms().iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+            "overlays": shape.overlays().iter().map(|o| o.attr()).collect::<Vec<_>>(),
+            "notes": outcome.shape_notes(),
         },
         "summary": {
             "files_checked": outcome.files_checked,

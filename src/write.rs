@@ -147,6 +147,58 @@ pub fn safe_relative(path: &str) -> Result<PathBuf> {
     }
 }
 
+/// Whether `relative` exists (as anything, a dangling link too). A file where a directory on the
+/// way should be counts as absent here: writing then stops at that file, with its own message.
+pub fn present(repo: &Path, relative: &str) -> Result<bool> {
+    let path = repo.join(relative);
+    match std::fs::symlink_metadata(&path) {
+        Ok(_) => Ok(true),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(Error::io("inspect", &path, e)),
+    }
+}
+
+/// The text of `relative`, `None` when it does not exist. Any other failure (not UTF-8, a
+/// directory, no permission) is an error: such a file is neither missing nor safe to write over.
+pub fn read_if_present(repo: &Path, relative: &str) -> Result<Option<String>> {
+    if !present(repo, relative)? {
+        return Ok(None);
+    }
+    crate::answers::read_text(&repo.join(relative)).map(Some)
+}
+
+/// Refuses when `relative` (a directory path inside `repo`) or any directory above it inside the
+/// repository is a symbolic link: a tree behind a link may be outside the repository.
+pub fn refuse_links(repo: &Path, relative: &str) -> Result<()> {
+    let mut path = repo.to_path_buf();
+    for segment in relative.split('/') {
+        path.push(segment);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let points_to = std::fs::read_link(&path)
+                    .map(|target| format!(" (it points to {})", target.display()))
+                    .unwrap_or_default();
+                return Err(Error::usage(format!(
+                    "{} is a symbolic link{points_to}; nixscaffold does not read or write through links, \
+                     as the files could land outside the repository. Replace the link with the directory \
+                     itself, or add the file by hand",
+                    path.display()
+                )));
+            }
+            Ok(_) => {}
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
 /// Writes every planned file under `root`, all or nothing. Returns the absolute paths written.
 pub fn write_all(root: &Path, files: &[PlannedFile]) -> Result<Vec<PathBuf>> {
     let mut transaction = Transaction::new(root);

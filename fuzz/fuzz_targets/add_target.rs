@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use nixscaffold::additions::KINDS;
+use nixscaffold::layout::growth::KINDS;
 use nixscaffold::commands::add::{add_quietly, Request};
 use nixscaffold::error::Error;
 

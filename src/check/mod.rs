@@ -3,7 +3,6 @@
 
 pub mod config;
 pub mod graph;
-pub mod shape;
 pub mod walk;
 
 use std::collections::{BTreeSet, HashMap};
@@ -11,14 +10,15 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::answers::{AnswersFile, ANSWERS_FILE};
+use crate::answers::{ProjectFile, ANSWERS_FILE};
 use crate::error::{Error, Result};
+use crate::layout::expected::{Expected, Shape};
 use crate::nix::{LineIndex, Parsed};
+use crate::render::Renderer;
 use crate::rules::{self, Finding, RuleInfo, Severity};
 
 use self::config::Settings;
 use self::graph::{Graph, RawRef, Tree};
-use self::shape::Shape;
 use self::walk::Skipped;
 
 /// Files larger than this are not parsed (generated data, not configuration).
@@ -120,7 +120,10 @@ pub struct Repo {
     pub all_files: BTreeSet<String>,
     pub dirs: BTreeSet<String>,
     pub graph: Graph,
-    pub shape: Shape,
+    /// What the shape expects here, built once per run (templates rendered once).
+    pub expected: Expected,
+    /// What the tree's conventions wire without imports (flake frameworks), in words.
+    pub conventions: Vec<String>,
     pub settings: Settings,
     /// Files read but not checked (past the parser's limits), and why.
     pub skipped: Vec<Skipped>,
@@ -133,7 +136,7 @@ impl Repo {
         nix: Vec<(String, String)>,
         others: Vec<String>,
         dirs: Vec<String>,
-        shape: Shape,
+        expected: Expected,
         settings: Settings,
     ) -> Repo {
         let started = std::time::Instant::now();
@@ -153,7 +156,7 @@ impl Repo {
         }
         timing("parse", started);
         let started = std::time::Instant::now();
-        let mut repo = Repo::assemble(files, refs, others, dirs, shape, settings);
+        let mut repo = Repo::assemble(files, refs, others, dirs, expected, settings);
         repo.skipped = skipped;
         timing("graph", started);
         repo
@@ -164,7 +167,7 @@ impl Repo {
         refs: Vec<Vec<RawRef>>,
         others: Vec<String>,
         dirs: Vec<String>,
-        shape: Shape,
+        expected: Expected,
         settings: Settings,
     ) -> Repo {
         let index: HashMap<String, usize> = files
@@ -183,7 +186,7 @@ impl Repo {
             }
         }
         let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-        let mut shape = shape;
+        let mut conventions = Vec::new();
         let frameworks = index
             .get("flake.nix")
             .map(|&i| graph::frameworks(&files[i].parsed.syntax()))
@@ -192,7 +195,7 @@ impl Repo {
         for (framework, framework_dirs) in graph::FRAMEWORKS {
             if frameworks.contains(framework) {
                 conventional.extend(framework_dirs.iter().copied());
-                shape.notes.push(format!(
+                conventions.push(format!(
                     "{framework} wires {} by convention",
                     framework_dirs
                         .iter()
@@ -218,10 +221,22 @@ impl Repo {
             all_files,
             dirs,
             graph,
-            shape,
+            expected,
+            conventions,
             settings,
             skipped: Vec::new(),
         }
+    }
+
+    /// The shape this repository is checked against.
+    pub fn shape(&self) -> &Shape {
+        &self.expected.shape
+    }
+
+    /// Whether this repository adopted the shape: `.nixscaffold.yaml` records its answers (a file
+    /// holding only a `check:` section does not count).
+    pub fn adopted(&self) -> bool {
+        self.expected.recorded_shape()
     }
 
     pub fn file(&self, path: &str) -> Option<&SourceFile> {
@@ -300,12 +315,26 @@ fn parse_source(
 pub struct Outcome {
     pub root: PathBuf,
     pub shape: Shape,
+    /// What the tree's conventions wire without imports, in words.
+    pub conventions: Vec<String>,
     pub files_checked: usize,
     pub findings: Vec<Finding>,
     pub skipped: Vec<Skipped>,
 }
 
 impl Outcome {
+    /// One line that says where the shape came from.
+    pub fn describe_shape(&self) -> String {
+        self.shape.describe(&self.conventions)
+    }
+
+    /// Every note about the shape: what was inferred, what conventions wire.
+    pub fn shape_notes(&self) -> Vec<String> {
+        let mut notes = self.shape.notes().to_vec();
+        notes.extend(self.conventions.iter().cloned());
+        notes
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -323,40 +352,8 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
             root.display()
         )));
     }
-    let answers_path = root.join(ANSWERS_FILE);
     let mut early_skips = Vec::new();
-    let (shape, settings) = match std::fs::symlink_metadata(&answers_path) {
-        Ok(meta) if meta.is_file() => {
-            let file = AnswersFile::read(&answers_path)?;
-            let settings =
-                Settings::from_config(&file.check.clone().unwrap_or_default(), &answers_path)?;
-            let dir_name = std::path::absolute(root)
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| "config".into());
-            let answers = file.resolve(&dir_name).map_err(|message| Error::Config {
-                path: answers_path.clone(),
-                message: format!(
-                    "{message}; fix the file or remove it to let check infer the shape"
-                ),
-            })?;
-            (Some(Shape::recorded(answers)), settings)
-        }
-        Ok(meta) => {
-            let what = if meta.is_symlink() {
-                "symbolic link, not followed"
-            } else {
-                "not a regular file"
-            };
-            early_skips.push(Skipped {
-                path: ANSWERS_FILE.into(),
-                reason: format!("{what}; the shape is inferred"),
-            });
-            (None, Settings::default())
-        }
-        Err(_) => (None, Settings::default()),
-    };
-
+    let (project, settings) = read_project_file(root, &mut early_skips)?;
     let started = std::time::Instant::now();
     let listing = walk::walk(root);
     timing("walk", started);
@@ -382,16 +379,14 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         }
     }
     let dirs_set: BTreeSet<String> = listing.dirs.iter().cloned().collect();
-    let shape = shape.unwrap_or_else(|| Shape::infer(&dirs_set));
+    let expected = expect(project, &dirs_set)?;
     let others: Vec<String> = listing
         .files
         .into_iter()
         .filter(|f| !f.ends_with(".nix"))
         .collect();
     timing("read", started);
-    let started = std::time::Instant::now();
-    let repo = Repo::from_sources(nix, others, listing.dirs, shape, settings);
-    timing("parse and graph", started);
+    let repo = Repo::from_sources(nix, others, listing.dirs, expected, settings);
     skipped.extend(repo.skipped.iter().cloned());
     skipped.sort();
     let files_checked = repo.files.len();
@@ -404,13 +399,77 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         .filter(|f| !skipped.iter().any(|s| at_or_under(&f.file, &s.path)))
         .collect();
     timing("rules", started);
+    if std::env::var_os("NIXSCAFFOLD_TIMINGS").is_some() {
+        tell!(
+            "timing: templates rendered: {}",
+            crate::render::rendered_in_process()
+        );
+    }
     Ok(Outcome {
         root: root.to_path_buf(),
-        shape: repo.shape,
+        conventions: repo.conventions,
+        shape: repo.expected.shape,
         files_checked,
         findings,
         skipped,
     })
+}
+
+/// `.nixscaffold.yaml`, when it is a regular file: what it records and the checked settings. A
+/// link or anything else is listed as skipped and the shape inferred.
+fn read_project_file(
+    root: &Path,
+    skipped: &mut Vec<Skipped>,
+) -> Result<(Option<ProjectFile>, Settings)> {
+    let path = root.join(ANSWERS_FILE);
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) if meta.is_file() => {
+            let project = ProjectFile::read_file(&path, &crate::answers::dir_name(root)).map_err(
+                |e| match e {
+                    Error::Config { path, message } if !message.starts_with("line ") => {
+                        Error::Config {
+                            path,
+                            message: format!(
+                                "{message}; fix the file or remove it to let check infer the shape"
+                            ),
+                        }
+                    }
+                    e => e,
+                },
+            )?;
+            let settings = Settings::from_config(&project.check, &path)?;
+            Ok((Some(project), settings))
+        }
+        Ok(meta) => {
+            let what = if meta.is_symlink() {
+                "symbolic link, not followed"
+            } else {
+                "not a regular file"
+            };
+            skipped.push(Skipped {
+                path: ANSWERS_FILE.into(),
+                reason: format!("{what}; the shape is inferred"),
+            });
+            Ok((None, Settings::default()))
+        }
+        Err(_) => Ok((None, Settings::default())),
+    }
+}
+
+/// The expected model, built once: from the recorded answers (with their templates), else
+/// inferred from the directories.
+fn expect(project: Option<ProjectFile>, dirs: &BTreeSet<String>) -> Result<Expected> {
+    match project.and_then(|project| project.answers) {
+        Some(answers) => {
+            let renderer = answers.renderer()?;
+            Expected::recorded(answers, &renderer)
+        }
+        None => Ok(Expected::inferred(
+            Shape::infer(dirs),
+            dirs,
+            &Renderer::builtin(),
+        )),
+    }
 }
 
 /// Whether `path` is `dir` or lies under it (`""` holds nothing: it stands for no path).
@@ -474,12 +533,12 @@ impl Repo {
                 dir = graph::parent_dir(dir);
             }
         }
-        let shape = Shape::infer(&dirs);
+        let expected = Expected::inferred(Shape::infer(&dirs), &dirs, &Renderer::builtin());
         Repo::from_sources(
             nix,
             others,
             dirs.into_iter().collect(),
-            shape,
+            expected,
             Settings::default(),
         )
     }
@@ -495,7 +554,8 @@ pub fn test_repo(files: &[(&str, &str)]) -> Repo {
 #[cfg(test)]
 pub fn test_repo_recorded(files: &[(&str, &str)], answers: crate::answers::Answers) -> Repo {
     let mut repo = test_repo(files);
-    repo.shape = Shape::recorded(answers);
+    repo.expected =
+        Expected::recorded(answers, &Renderer::builtin()).expect("the templates render");
     repo
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::answers::{Answers, AnswersFile};
+use crate::answers::{Answers, AnswersFile, Platform};
 use crate::cli::NewArgs;
 use crate::error::{exit, Error, Result};
 use crate::generate::plan_new;
@@ -28,14 +28,23 @@ pub fn run(args: &NewArgs) -> Result<i32> {
     if !args.yes && prompt::can_ask() {
         prompt::ask_missing(&mut file, &dir_name)?;
     }
-    let answers = file
+    let mut answers = file
         .resolve(&dir_name)
         .map_err(|message| match &args.config {
             Some(path) => Error::usage(format!("{message} (from the flags or {})", path.display())),
             None => Error::usage(message),
         })?;
 
-    let renderer = Renderer::new(args.template.as_deref())?;
+    // The override is recorded (absolute), so that `check` and `add-*` render what `new` rendered.
+    let renderer = match &args.template {
+        Some(dir) => {
+            let renderer = Renderer::new(Some(dir))?;
+            answers.templates =
+                Some(std::fs::canonicalize(dir).map_err(|e| Error::io("resolve", dir, e))?);
+            renderer
+        }
+        None => answers.renderer()?,
+    };
     let files = plan_new(&answers, &renderer)?;
 
     if args.dry_run {
@@ -54,7 +63,7 @@ pub fn run(args: &NewArgs) -> Result<i32> {
     }
     if !args.no_git {
         let relative: Vec<PathBuf> = files.iter().map(|f| PathBuf::from(&f.path)).collect();
-        report_git(&dir, &relative);
+        git::report_created(&dir, &relative);
     }
     print_next_steps(&dir, &answers);
     Ok(exit::OK)
@@ -130,26 +139,8 @@ fn flags_as_answers(args: &NewArgs) -> AnswersFile {
         caches: some_vec(&args.caches),
         overlays: (!args.overlays.is_empty()).then(|| args.overlays.clone()),
         namespace: args.namespace.clone(),
+        templates: None,
         check: None,
-    }
-}
-
-/// Flakes see only tracked files: make the directory a repository, or add to the one it is in.
-/// `written` is relative to `dir`.
-fn report_git(dir: &Path, written: &[PathBuf]) {
-    let outcome = match git::work_tree(dir) {
-        Some(top) => git::add(dir, written, true)
-            .map(|()| format!("Added the files to the git index of {} (git add --intent-to-add): a flake sees only tracked files.", top.display())),
-        None => git::init(dir)
-            .and_then(|()| git::add(dir, written, false))
-            .map(|()| "Initialized a git repository and staged the files: a flake sees only tracked files.".to_string()),
-    };
-    match outcome {
-        Ok(message) => say!("{message}"),
-        Err(why) => tell!(
-            "warning: {why}\n         The files are written, but a flake sees only files git tracks: run `git init && git add .` in {}.",
-            dir.display()
-        ),
     }
 }
 
@@ -159,16 +150,14 @@ fn print_next_steps(dir: &Path, answers: &Answers) {
         ("nix flake show".into(), "the outputs".into()),
     ];
     for host in &answers.hosts {
-        let (command, what) = match host.platform {
-            crate::answers::Platform::Darwin => ("darwin-rebuild", "macOS machine"),
-            _ => ("nixos-rebuild", "NixOS machine"),
-        };
-        let step = format!("sudo {command} switch --flake .#{}", host.name);
-        steps.push((step, format!("{what} {}", host.name)));
+        let row = host.platform.row();
+        let step = format!("{} switch --flake .#{}", row.rebuild, host.name);
+        steps.push((step, format!("{} {}", row.label, host.name)));
     }
     for user in &answers.users {
-        let step = format!("home-manager switch --flake .#{user}");
-        steps.push((step, format!("home of {user}")));
+        let row = Platform::Home.row();
+        let step = format!("{} switch --flake .#{user}", row.rebuild);
+        steps.push((step, format!("{} of {user}", row.label)));
     }
     let module = format!("nixscaffold add-module {}/NAME", answers.platforms[0]);
     steps.push((module, "grow it".into()));

@@ -6,6 +6,7 @@ use rnix::SyntaxKind::*;
 use super::{Finding, Rule, RuleInfo, Severity};
 use crate::check::graph::{parent_dir, RefKind};
 use crate::check::Repo;
+use crate::layout::Role;
 use crate::nix::syntax::binding;
 
 pub struct HandListedImports;
@@ -31,10 +32,11 @@ impl Rule for HandListedImports {
     }
 
     fn check(&self, repo: &Repo) -> Vec<Finding> {
+        let modules = module_dir_name();
         repo.files
             .par_iter()
             .enumerate()
-            .filter(|(_, file)| file.name() == "default.nix" && in_module_tree(&file.path))
+            .filter(|(_, file)| file.name() == "default.nix" && in_module_tree(&modules, &file.path))
             .filter_map(|(index, file)| {
                 let dir = file.dir();
                 // Siblings: files of this directory and its direct subdirectories.
@@ -73,9 +75,15 @@ impl Rule for HandListedImports {
     }
 }
 
-/// Under a `modules` directory: where the shape auto-imports everything.
-fn in_module_tree(path: &str) -> bool {
-    path.split('/').rev().skip(1).any(|part| part == "modules")
+/// The name of the directory that holds the module trees (the registry's): `modules`.
+fn module_dir_name() -> String {
+    let root = crate::layout::root(Role::Registry);
+    root.rsplit('/').next().unwrap_or(&root).to_string()
+}
+
+/// Under a directory of that name (anywhere): where the shape auto-imports everything.
+fn in_module_tree(modules: &str, path: &str) -> bool {
+    path.split('/').rev().skip(1).any(|part| part == modules)
 }
 
 #[cfg(test)]

@@ -5,9 +5,6 @@ use similar::TextDiff;
 
 use super::{Finding, Rule, RuleInfo, Severity};
 use crate::check::Repo;
-use crate::generate::plan_new;
-use crate::layout::Ownership;
-use crate::render::Renderer;
 
 pub struct ManagedDrift;
 
@@ -33,53 +30,40 @@ impl Rule for ManagedDrift {
     }
 
     fn check(&self, repo: &Repo) -> Vec<Finding> {
-        let Some(answers) = &repo.shape.answers else {
-            return Vec::new();
-        };
-        let planned = match Renderer::new(None).and_then(|r| plan_new(answers, &r)) {
-            Ok(files) => files,
-            Err(e) => {
-                return vec![Finding::new(
-                    &INFO,
-                    ".nixscaffold.yaml",
-                    1,
-                    1,
-                    e.to_string(),
-                )]
-            }
-        };
-        planned
+        let managed: Vec<(&str, &str)> = repo
+            .expected
+            .managed()
+            .map(|(file, contents)| (file.path.as_str(), contents))
+            .collect();
+        managed
             .par_iter()
-            .filter(|p| p.ownership == Ownership::Managed)
-            .filter_map(|planned| {
-                let file = repo.file(&planned.path)?;
-                if file.text == planned.contents {
+            .filter_map(|&(path, contents)| {
+                let file = repo.file(path)?;
+                if file.text == contents {
                     return None;
                 }
-                let line = planned
-                    .contents
+                let line = contents
                     .lines()
                     .zip(file.text.lines())
                     .position(|(a, b)| a != b)
-                    .unwrap_or_else(|| planned.contents.lines().count().min(file.text.lines().count()))
+                    .unwrap_or_else(|| contents.lines().count().min(file.text.lines().count()))
                     + 1;
-                let diff = TextDiff::from_lines(&planned.contents, &file.text)
+                let diff = TextDiff::from_lines(contents, &file.text)
                     .unified_diff()
                     .context_radius(3)
                     .header(
-                        &format!("{} (template)", planned.path),
-                        &format!("{} (repository)", planned.path),
+                        &format!("{path} (template)"),
+                        &format!("{path} (repository)"),
                     )
                     .to_string();
                 Some(
                     Finding::new(
                         &INFO,
-                        &planned.path,
+                        path,
                         line,
                         1,
                         format!(
-                            "{} departs from what its template renders for this repository's answers",
-                            planned.path
+                            "{path} departs from what its template renders for this repository's answers"
                         ),
                     )
                     .with_diff(diff),
@@ -94,6 +78,8 @@ mod tests {
     use super::*;
     use crate::answers::AnswersFile;
     use crate::check::test_repo_recorded;
+    use crate::generate::plan_new;
+    use crate::render::Renderer;
 
     #[test]
     fn only_edited_managed_files_drift() {

@@ -1,12 +1,7 @@
 //! NS001 missing-part: a part of the shape is missing.
 
 use super::{Finding, Rule, RuleInfo, Severity};
-use crate::answers::OverlaySet;
-use crate::check::shape::ShapeSource;
 use crate::check::Repo;
-use crate::generate::plan_new;
-use crate::layout::Ownership;
-use crate::render::Renderer;
 
 pub struct MissingPart;
 
@@ -34,146 +29,74 @@ impl Rule for MissingPart {
     }
 
     fn check(&self, repo: &Repo) -> Vec<Finding> {
-        let mut missing: Vec<(String, String)> = Vec::new(); // path, what it is for
-        let shape = &repo.shape;
-        match (&shape.answers, shape.source) {
-            (Some(answers), ShapeSource::Recorded) => {
-                let planned = Renderer::new(None).and_then(|r| plan_new(answers, &r));
-                match planned {
-                    Ok(files) => {
-                        for file in files {
-                            let required = file.ownership == Ownership::Managed
-                                || file.path == "flake.nix"
-                                || file.path == "overlays/default.nix";
-                            if required && !repo.all_files.contains(&file.path) {
-                                missing.push((file.path.clone(), purpose(&file.path)));
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        return vec![Finding::new(
-                            &INFO,
-                            ".nixscaffold.yaml",
-                            1,
-                            1,
-                            e.to_string(),
-                        )]
-                    }
-                }
-            }
-            _ => {
-                let mut required = vec!["flake.nix", "lib/default.nix", "modules/default.nix"]
-                    .into_iter()
-                    .map(String::from)
-                    .collect::<Vec<_>>();
-                // Only the module trees that exist: a repository may keep home modules elsewhere.
-                for platform in &shape.platforms {
-                    if repo.dirs.contains(&format!("modules/{platform}")) {
-                        required.push(format!("modules/{platform}/default.nix"));
-                    }
-                }
-                if !shape.overlays.is_empty() {
-                    required.push("overlays/default.nix".into());
-                }
-                for path in required {
-                    if !repo.all_files.contains(&path) {
-                        let what = purpose(&path);
-                        missing.push((path, what));
-                    }
-                }
-            }
-        }
-        for set in &shape.overlays {
-            let dir = format!("pkgs/{}", set.directory());
-            if !repo.dirs.contains(&dir) {
-                missing.push((
-                    format!("{dir}/"),
-                    format!(
-                        "the package directory of the {} overlay",
-                        overlay_name(*set)
-                    ),
-                ));
-            }
-        }
-        let mut findings: Vec<Finding> = missing
-            .into_iter()
-            .map(|(path, what)| {
-                Finding::new(&INFO, &path, 1, 1, format!("{path} is missing: {what}"))
-            })
-            .collect();
-
-        // Every subdirectory of a scanned directory is imported, so it needs a default.nix.
-        for (dir, by) in &repo.graph.scanned {
-            let prefix = if dir.is_empty() {
-                String::new()
-            } else {
-                format!("{dir}/")
-            };
-            for sub in repo.dirs.range(prefix.clone()..) {
-                let Some(name) = sub.strip_prefix(&prefix) else {
-                    break;
-                };
-                if name.contains('/') || name.is_empty() {
-                    continue;
-                }
-                let default = format!("{sub}/default.nix");
-                if !repo.all_files.contains(&default) {
-                    findings.push(
-                        Finding::new(
-                            &INFO,
-                            &default,
-                            1,
-                            1,
-                            format!(
-                                "{sub}/ has no default.nix, but scanPaths in {} imports every subdirectory: the import fails",
-                                repo.files[*by].path
-                            ),
-                        )
-                        .with_fix(format!(
-                            "Add {default} with `imports = lib.custom.scanPaths ./.;`, or move {sub}/ out of the auto-imported tree."
-                        )),
-                    );
-                }
-            }
-        }
+        let mut findings = missing_parts(repo);
+        findings.extend(missing_package_dirs(repo));
+        findings.extend(scanned_without_default(repo));
         findings
     }
 }
 
-fn overlay_name(set: OverlaySet) -> &'static str {
-    set.attr()
+/// The required files of the expected shape that are absent.
+fn missing_parts(repo: &Repo) -> Vec<Finding> {
+    repo.expected
+        .files
+        .iter()
+        .filter(|file| file.required && !repo.all_files.contains(&file.path))
+        .map(|file| missing(&file.path, file.purpose))
+        .collect()
 }
 
-/// What a path is for, from the shape's own description of its parts.
-fn purpose(path: &str) -> String {
-    let generic = |p: &str| {
-        p.split('/')
-            .map(|segment| {
-                if segment.contains('{') || segment.is_empty() {
-                    "*"
-                } else {
-                    segment
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("/")
-    };
-    crate::layout::PARTS
+/// The package directory of each overlay set of the shape, when absent.
+fn missing_package_dirs(repo: &Repo) -> Vec<Finding> {
+    repo.expected
+        .dirs
         .iter()
-        .find(|part| {
-            let pattern = generic(part.path);
-            pattern == path
-                || (pattern.contains('*')
-                    && pattern.split('/').count() == path.split('/').count()
-                    && pattern
-                        .split('/')
-                        .zip(path.split('/'))
-                        .all(|(a, b)| a == "*" || a == b))
-        })
-        .map_or_else(
-            || "part of the recommended shape".into(),
-            |p| p.purpose.to_string(),
-        )
+        .filter(|dir| !repo.dirs.contains(&dir.path))
+        .map(|dir| missing(&format!("{}/", dir.path), &dir.purpose))
+        .collect()
+}
+
+fn missing(path: &str, purpose: &str) -> Finding {
+    Finding::new(&INFO, path, 1, 1, format!("{path} is missing: {purpose}"))
+}
+
+/// Every subdirectory of a scanned directory is imported, so it needs a default.nix.
+fn scanned_without_default(repo: &Repo) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (dir, by) in &repo.graph.scanned {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        for sub in repo.dirs.range(prefix.clone()..) {
+            let Some(name) = sub.strip_prefix(&prefix) else {
+                break;
+            };
+            if name.contains('/') || name.is_empty() {
+                continue;
+            }
+            let default = format!("{sub}/default.nix");
+            if !repo.all_files.contains(&default) {
+                findings.push(
+                    Finding::new(
+                        &INFO,
+                        &default,
+                        1,
+                        1,
+                        format!(
+                            "{sub}/ has no default.nix, but scanPaths in {} imports every subdirectory: the import fails",
+                            repo.files[*by].path
+                        ),
+                    )
+                    .with_fix(format!(
+                        "Add {default} with `imports = lib.custom.scanPaths ./.;`, or move {sub}/ out of the auto-imported tree."
+                    )),
+                );
+            }
+        }
+    }
+    findings
 }
 
 #[cfg(test)]

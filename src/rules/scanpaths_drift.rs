@@ -6,9 +6,7 @@ use similar::TextDiff;
 
 use super::{Finding, Rule, RuleInfo, Severity};
 use crate::check::Repo;
-use crate::layout::{Ownership, PARTS};
 use crate::nix::syntax::{binding, significant_tokens};
-use crate::render::Renderer;
 
 pub struct ScanPathsDrift;
 
@@ -34,15 +32,12 @@ impl Rule for ScanPathsDrift {
     }
 
     fn check(&self, repo: &Repo) -> Vec<Finding> {
-        let Some((reference_text, reference)) = recommended() else {
+        let Some((reference_text, reference)) = repo.expected.lib.as_deref().and_then(recommended)
+        else {
             return Vec::new();
         };
-        let managed_here = |path: &str| {
-            repo.shape.answers.is_some()
-                && PARTS
-                    .iter()
-                    .any(|p| p.path == path && p.ownership == Ownership::Managed)
-        };
+        // A managed file is compared whole by managed-drift.
+        let managed_here = |path: &str| repo.expected.managed().any(|(file, _)| file.path == path);
         repo.files
             .par_iter()
             .filter(|file| file.mentions("scanPaths") && !managed_here(&file.path))
@@ -87,13 +82,9 @@ impl Rule for ScanPathsDrift {
     }
 }
 
-/// The recommended helper's text (formatted) and tokens, from the lib/default.nix template.
-fn recommended() -> Option<(String, Vec<(rnix::SyntaxKind, String)>)> {
-    let text = Renderer::new(None)
-        .ok()?
-        .render("lib/default.nix", &serde_json::json!({}))
-        .ok()?;
-    let root = rnix::Root::parse(&text).syntax();
+/// The recommended helper's text (formatted) and tokens, from the rendered lib/default.nix.
+fn recommended(lib: &str) -> Option<(String, Vec<(rnix::SyntaxKind, String)>)> {
+    let root = rnix::Root::parse(lib).syntax();
     let value = root.descendants().find_map(|node| {
         let (names, value) = binding(&node)?;
         (names.last()? == "scanPaths").then_some(value)
@@ -120,7 +111,10 @@ mod tests {
 
     #[test]
     fn recommended_copy_is_fine_and_drift_is_found() {
-        let (text, _) = recommended().expect("the template has scanPaths");
+        let lib = crate::render::Renderer::builtin()
+            .render("lib/default.nix", &serde_json::json!({}))
+            .unwrap();
+        let (text, _) = recommended(&lib).expect("the template has scanPaths");
         let copy = format!("{{\n  scanPaths = {text};\n}}");
         assert!(run(&ScanPathsDrift, &[("lib/x.nix", &copy)]).is_empty());
         let drifted = "{\n  scanPaths = path: builtins.map (f: path + \"/${f}\") (builtins.attrNames (builtins.readDir path));\n}";

@@ -6,12 +6,10 @@ use rnix::{SyntaxNode, TextSize};
 
 use super::{Finding, Rule, RuleInfo, Severity};
 use crate::check::{Repo, SourceFile};
+use crate::layout::Role;
 use crate::nix::syntax::{attr_name, binding_path};
 
 pub struct ScatteredModuleOutputs;
-
-/// The central registry of module outputs.
-const REGISTRY: &str = "modules/default.nix";
 
 static INFO: RuleInfo = RuleInfo {
     id: "NS016",
@@ -35,7 +33,11 @@ impl Rule for ScatteredModuleOutputs {
     }
 
     fn check(&self, repo: &Repo) -> Vec<Finding> {
-        let Some(registry) = repo.file(REGISTRY) else {
+        // The central registry of module outputs, where the shape has it.
+        let Some(registry_path) = repo.expected.path_of(Role::Registry) else {
+            return Vec::new();
+        };
+        let Some(registry) = repo.file(registry_path) else {
             return Vec::new();
         };
         if definitions(registry).is_empty() {
@@ -43,7 +45,7 @@ impl Rule for ScatteredModuleOutputs {
         }
         repo.files
             .par_iter()
-            .filter(|file| file.path != REGISTRY && file.mentions("Modules"))
+            .filter(|file| file.path != registry_path && file.mentions("Modules"))
             .flat_map_iter(|file| {
                 definitions(file)
                     .into_iter()
@@ -53,7 +55,7 @@ impl Rule for ScatteredModuleOutputs {
                             file,
                             offset,
                             format!(
-                                "{output} is defined here, outside {REGISTRY}, which registers the module outputs"
+                                "{output} is defined here, outside {registry_path}, which registers the module outputs"
                             ),
                         )
                     })

@@ -11,11 +11,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::path::Path;
 
-use nixscaffold::additions::{Kind, HOST, MODULE, PACKAGE, USER};
 use nixscaffold::answers::{AnswersFile, Platform};
 use nixscaffold::commands::add::{add_quietly, Request};
 use nixscaffold::error::Error;
 use nixscaffold::generate::plan_new;
+use nixscaffold::layout::growth::{Kind, HOST, MODULE, PACKAGE, USER};
 use nixscaffold::render::Renderer;
 use proptest::prelude::*;
 
@@ -202,7 +202,7 @@ proptest! {
                 Addition::Module { platform, .. } => answers.has(Platform::parse(platform).unwrap()),
                 Addition::Host { platform, .. } => answers.has(Platform::parse(platform).unwrap()),
                 Addition::User(_) => answers.has(Platform::Home),
-                Addition::Package { set, .. } => answers.overlays.iter().any(|o| o.directory() == *set),
+                Addition::Package { set, .. } => answers.overlays.iter().any(|o| o.row().word == *set),
             };
             let taken = match addition {
                 Addition::Host { platform, name } => answers.hosts.iter().any(|h| h.platform.as_str() == *platform && &h.name == name),

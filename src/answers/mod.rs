@@ -2,125 +2,25 @@
 //! `add-*` and `check` read back. The file format mirrors the flags of `new`, so a recorded file can
 //! be fed to `new --config` again.
 
+pub mod check_section;
+pub mod record;
+
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::names::check_attr_name;
 use crate::presets::{cache_preset, cache_preset_names, KNOWN_SYSTEMS};
+use crate::render::Renderer;
+
+use self::check_section::CheckSection;
 
 /// The file at a repository's root that records its answers.
 pub const ANSWERS_FILE: &str = ".nixscaffold.yaml";
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    /// NixOS machines (nixosConfigurations, nixosModules).
-    Nixos,
-    /// macOS machines with nix-darwin (darwinConfigurations, darwinModules).
-    Darwin,
-    /// home-manager users (homeConfigurations, homeManagerModules).
-    Home,
-}
-
-impl Platform {
-    pub const ALL: [Platform; 3] = [Platform::Nixos, Platform::Darwin, Platform::Home];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Nixos => "nixos",
-            Platform::Darwin => "darwin",
-            Platform::Home => "home",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Platform> {
-        Platform::ALL.into_iter().find(|p| p.as_str() == text)
-    }
-
-    /// Whether a system string (e.g. `aarch64-darwin`) can run this platform's machines.
-    pub fn runs_on(self, system: &str) -> bool {
-        match self {
-            Platform::Nixos => system.ends_with("-linux"),
-            Platform::Darwin => system.ends_with("-darwin"),
-            Platform::Home => true,
-        }
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
-pub enum OverlaySet {
-    /// Packages for every platform, from pkgs/custom.
-    #[serde(rename = "custom")]
-    #[value(name = "custom")]
-    Custom,
-    /// macOS-only packages, from pkgs/darwin; adds nothing elsewhere.
-    #[serde(rename = "customDarwin")]
-    #[value(name = "customDarwin")]
-    CustomDarwin,
-    /// Python packages, from pkgs/pypi, added to every Python's package set.
-    #[serde(rename = "customPypi")]
-    #[value(name = "customPypi")]
-    CustomPypi,
-}
-
-impl OverlaySet {
-    pub const ALL: [OverlaySet; 3] = [
-        OverlaySet::Custom,
-        OverlaySet::CustomDarwin,
-        OverlaySet::CustomPypi,
-    ];
-
-    /// The overlay's attribute name in `overlays/default.nix`.
-    pub fn attr(self) -> &'static str {
-        match self {
-            OverlaySet::Custom => "custom",
-            OverlaySet::CustomDarwin => "customDarwin",
-            OverlaySet::CustomPypi => "customPypi",
-        }
-    }
-
-    /// The directory under `pkgs/` that holds its packages.
-    pub fn directory(self) -> &'static str {
-        match self {
-            OverlaySet::Custom => "custom",
-            OverlaySet::CustomDarwin => "darwin",
-            OverlaySet::CustomPypi => "pypi",
-        }
-    }
-}
+pub use crate::layout::{OverlaySet, Platform};
 
 /// A machine: `hosts/<platform>/<name>/`, built for `system`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -261,6 +161,8 @@ pub struct Answers {
     pub overlays: Vec<OverlaySet>,
     /// The option namespace of generated modules: `options.<namespace>.<path>.enable`.
     pub namespace: String,
+    /// The folder whose templates replace the built-in ones (`new --template`), absolute.
+    pub templates: Option<PathBuf>,
 }
 
 impl Answers {
@@ -299,6 +201,7 @@ impl Answers {
             caches: Some(self.caches.iter().map(Cache::to_string).collect()),
             overlays: Some(self.overlays.clone()),
             namespace: Some(self.namespace.clone()),
+            templates: self.templates.clone(),
             check: None,
         }
     }
@@ -313,33 +216,83 @@ impl Answers {
         ))
     }
 
-    /// Reads the answers a repository recorded, with every default filled in.
+    /// Reads the answers a repository recorded, with every default filled in: `None` without
+    /// `.nixscaffold.yaml`, an error when the file records no answers (defaults would be a guess).
     pub fn read(repo: &Path) -> Result<Option<Answers>> {
+        let Some(file) = ProjectFile::read(repo)? else {
+            return Ok(None);
+        };
+        file.answers.map(Some).ok_or_else(|| Error::Config {
+            path: repo.join(ANSWERS_FILE),
+            message: RECORDS_NOTHING.into(),
+        })
+    }
+
+    /// A renderer over the templates these answers were made with: the built-in ones, or those of
+    /// the recorded `templates` folder in their place.
+    pub fn renderer(&self) -> Result<Renderer> {
+        if let Some(dir) = &self.templates {
+            if !dir.is_dir() {
+                return Err(Error::usage(format!(
+                    "{ANSWERS_FILE}: `templates: {}` is not a directory any more, so the files \
+                     `nixscaffold new --template` made cannot be rendered again. Restore that folder, \
+                     point `templates` at its new place, or remove the key to use the built-in templates",
+                    dir.display()
+                )));
+            }
+        }
+        Renderer::new(self.templates.as_deref())
+    }
+}
+
+const RECORDS_NOTHING: &str =
+    "it records nothing (it is empty, only comments, or only settings such \
+as `check:`), so the repository's platforms, package sets and option namespace are unknown and \
+nothing was changed. Restore it (`git checkout -- .nixscaffold.yaml`; `git log -- \
+.nixscaffold.yaml` finds older versions), or write at least its `platforms` and `namespace`";
+
+/// The directory's own name, the default repository name (`config` when it has none).
+pub fn dir_name(repo: &Path) -> String {
+    std::path::absolute(repo)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "config".into())
+}
+
+/// What `.nixscaffold.yaml` holds, read and checked once: the answers, when it records any, and
+/// the settings of `check`.
+#[derive(Clone, Debug, Default)]
+pub struct ProjectFile {
+    pub answers: Option<Answers>,
+    pub check: CheckSection,
+}
+
+impl ProjectFile {
+    /// Reads `repo`'s `.nixscaffold.yaml`; `None` when there is none.
+    pub fn read(repo: &Path) -> Result<Option<ProjectFile>> {
         let path = repo.join(ANSWERS_FILE);
         match std::fs::symlink_metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io("inspect", &path, e)),
             Ok(_) => {}
         }
-        let file = AnswersFile::read(&path)?;
-        if file == AnswersFile::default() {
-            return Err(Error::Config {
-                path,
-                message: "it records nothing (it is empty, or only comments), so the repository's \
-                          platforms, package sets and option namespace are unknown and nothing was \
-                          changed. Restore it (`git checkout -- .nixscaffold.yaml`; `git log -- \
-                          .nixscaffold.yaml` finds older versions), or write at least its `platforms` \
-                          and `namespace`"
-                    .into(),
-            });
-        }
-        let dir_name = repo
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "config".into());
-        file.resolve(&dir_name)
-            .map(Some)
-            .map_err(|message| Error::Config { path, message })
+        ProjectFile::read_file(&path, &dir_name(repo)).map(Some)
+    }
+
+    /// Reads and validates the file at `path`; `dir_name` is the default name.
+    pub fn read_file(path: &Path, dir_name: &str) -> Result<ProjectFile> {
+        let mut file = AnswersFile::read(path)?;
+        let check = file.check.take().unwrap_or_default();
+        let answers = if file.records_answers() {
+            let answers = file.resolve(dir_name).map_err(|message| Error::Config {
+                path: path.to_path_buf(),
+                message,
+            })?;
+            Some(answers)
+        } else {
+            None
+        };
+        Ok(ProjectFile { answers, check })
     }
 }
 
@@ -370,9 +323,13 @@ pub struct AnswersFile {
     pub overlays: Option<Vec<OverlaySet>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// Settings of `nixscaffold check`: rules off or with a severity, ignored paths.
+    /// The folder whose files replaced the built-in templates (`new --template DIR`), absolute:
+    /// `check` and `add-*` render with the same templates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check: Option<crate::check::config::CheckConfig>,
+    pub templates: Option<PathBuf>,
+    /// Settings of `nixscaffold check`: rules off or with a severity, ignored paths. Not an answer.
+    #[serde(default, skip_serializing)]
+    pub check: Option<CheckSection>,
 }
 
 impl AnswersFile {
@@ -390,6 +347,34 @@ impl AnswersFile {
             })
     }
 
+    /// Whether the file records any answer (not only its version, its templates or `check:`):
+    /// without one, defaults would be a guess.
+    pub fn records_answers(&self) -> bool {
+        let AnswersFile {
+            version: _,
+            templates: _,
+            check: _,
+            name,
+            description,
+            platforms,
+            systems,
+            hosts,
+            users,
+            caches,
+            overlays,
+            namespace,
+        } = self;
+        name.is_some()
+            || description.is_some()
+            || platforms.is_some()
+            || systems.is_some()
+            || hosts.is_some()
+            || users.is_some()
+            || caches.is_some()
+            || overlays.is_some()
+            || namespace.is_some()
+    }
+
     /// Fields of `over` win over ours.
     pub fn overlay(self, over: AnswersFile) -> AnswersFile {
         AnswersFile {
@@ -403,6 +388,7 @@ impl AnswersFile {
             caches: over.caches.or(self.caches),
             overlays: over.overlays.or(self.overlays),
             namespace: over.namespace.or(self.namespace),
+            templates: over.templates.or(self.templates),
             check: over.check.or(self.check),
         }
     }
@@ -411,142 +397,15 @@ impl AnswersFile {
     /// Defaults: all platforms; systems from the platforms; one host per machine platform; the
     /// user `user`; the nix-community cache; every overlay that fits the platforms.
     pub fn resolve(self, dir_name: &str) -> std::result::Result<Answers, String> {
-        let name = self.name.unwrap_or_else(|| dir_name.to_string());
-        if name.is_empty() || name.contains(['"', '\\', '$', '\n']) {
-            return Err(format!(
-                "name `{name}` cannot be used: it must be non-empty, without quotes, backslashes, `$` or newlines"
-            ));
-        }
-        let namespace = self.namespace.unwrap_or_else(|| default_namespace(&name));
-        check_attr_name(&namespace).map_err(|why| {
-            format!("namespace `{namespace}` is not a valid Nix attribute name: {why}")
-        })?;
-        let description = self
-            .description
-            .unwrap_or_else(|| format!("{name}: machines and homes, in the nixscaffold shape"));
-        if description.contains(['"', '\\', '$', '\n']) {
-            return Err(
-                "the description must not contain quotes, backslashes, `$` or newlines".into(),
-            );
-        }
-
-        let mut platforms = self.platforms.unwrap_or_else(|| Platform::ALL.to_vec());
-        platforms.sort();
-        platforms.dedup();
-        if platforms.is_empty() {
-            return Err("choose at least one platform: nixos, darwin or home".into());
-        }
-
-        let systems = match self.systems {
-            Some(systems) => {
-                let mut unique = Vec::new();
-                for system in systems {
-                    check_system(&system)?;
-                    if !unique.contains(&system) {
-                        unique.push(system);
-                    }
-                }
-                unique
-            }
-            None => default_systems(&platforms),
-        };
-        if systems.is_empty() {
-            return Err("choose at least one system, e.g. x86_64-linux".into());
-        }
-        for platform in &platforms {
-            if !systems.iter().any(|s| platform.runs_on(s)) {
-                return Err(format!(
-                    "platform {platform} was chosen but no system runs it: add e.g. --system {}",
-                    if *platform == Platform::Darwin {
-                        "aarch64-darwin"
-                    } else {
-                        "x86_64-linux"
-                    }
-                ));
-            }
-        }
-
-        let mut hosts = Vec::new();
-        match self.hosts {
-            Some(texts) => {
-                for text in texts {
-                    let host = Host::parse(&text)?;
-                    if !platforms.contains(&host.platform) {
-                        return Err(format!(
-                            "host `{text}` needs the {} platform, which was not chosen",
-                            host.platform
-                        ));
-                    }
-                    if hosts
-                        .iter()
-                        .any(|h: &Host| h.platform == host.platform && h.name == host.name)
-                    {
-                        return Err(format!("host `{text}` is given twice"));
-                    }
-                    hosts.push(host);
-                }
-            }
-            None => {
-                for (platform, name) in [(Platform::Nixos, "nixos"), (Platform::Darwin, "mac")] {
-                    if platforms.contains(&platform) {
-                        hosts.push(Host {
-                            platform,
-                            name: name.into(),
-                            system: None,
-                        });
-                    }
-                }
-            }
-        }
-        for host in &mut hosts {
-            let system = host
-                .system
-                .clone()
-                .or_else(|| systems.iter().find(|s| host.platform.runs_on(s)).cloned());
-            host.system = system;
-        }
-
-        let users = match self.users {
-            Some(users) if platforms.contains(&Platform::Home) => users,
-            Some(users) if !users.is_empty() => {
-                return Err(
-                    "users are home-manager configurations: add the home platform to have them"
-                        .into(),
-                )
-            }
-            Some(_) => Vec::new(),
-            None if platforms.contains(&Platform::Home) => vec!["user".to_string()],
-            None => Vec::new(),
-        };
-        let mut seen = Vec::new();
-        for user in &users {
-            check_attr_name(user)
-                .map_err(|why| format!("`{user}` is not a valid user name: {why}"))?;
-            if seen.contains(&user) {
-                return Err(format!("user `{user}` is given twice"));
-            }
-            seen.push(user);
-        }
-
-        let mut caches = Vec::new();
-        for text in self.caches.unwrap_or_else(|| vec!["nix-community".into()]) {
-            let cache = Cache::parse(&text)?;
-            if !caches.contains(&cache) {
-                caches.push(cache);
-            }
-        }
-
-        let mut overlays = self.overlays.unwrap_or_else(|| {
-            OverlaySet::ALL
-                .into_iter()
-                .filter(|set| {
-                    *set != OverlaySet::CustomDarwin || platforms.contains(&Platform::Darwin)
-                })
-                .collect()
-        });
-        overlays.sort();
-        overlays.dedup();
-
+        let (name, description, namespace) =
+            resolve_names(self.name, self.description, self.namespace, dir_name)?;
+        let platforms = resolve_platforms(self.platforms)?;
+        let systems = resolve_systems(self.systems, &platforms)?;
+        let hosts = resolve_hosts(self.hosts, &platforms, &systems)?;
+        let users = resolve_users(self.users, &platforms)?;
+        let caches = resolve_caches(self.caches)?;
+        let overlays = resolve_overlays(self.overlays, &platforms);
+        let templates = self.templates;
         Ok(Answers {
             name,
             description,
@@ -557,8 +416,177 @@ impl AnswersFile {
             caches,
             overlays,
             namespace,
+            templates,
         })
     }
+}
+
+type Resolved<T> = std::result::Result<T, String>;
+
+/// The name (default: the directory's), the description and the option namespace (default: from
+/// the name).
+fn resolve_names(
+    name: Option<String>,
+    description: Option<String>,
+    namespace: Option<String>,
+    dir_name: &str,
+) -> Resolved<(String, String, String)> {
+    let name = name.unwrap_or_else(|| dir_name.to_string());
+    if name.is_empty() || name.contains(['"', '\\', '$', '\n']) {
+        return Err(format!(
+            "name `{name}` cannot be used: it must be non-empty, without quotes, backslashes, `$` or newlines"
+        ));
+    }
+    let namespace = namespace.unwrap_or_else(|| default_namespace(&name));
+    check_attr_name(&namespace).map_err(|why| {
+        format!("namespace `{namespace}` is not a valid Nix attribute name: {why}")
+    })?;
+    let description = description
+        .unwrap_or_else(|| format!("{name}: machines and homes, in the nixscaffold shape"));
+    if description.contains(['"', '\\', '$', '\n']) {
+        return Err("the description must not contain quotes, backslashes, `$` or newlines".into());
+    }
+    Ok((name, description, namespace))
+}
+
+fn resolve_platforms(platforms: Option<Vec<Platform>>) -> Resolved<Vec<Platform>> {
+    let mut platforms = platforms.unwrap_or_else(|| Platform::ALL.to_vec());
+    platforms.sort();
+    platforms.dedup();
+    if platforms.is_empty() {
+        return Err("choose at least one platform: nixos, darwin or home".into());
+    }
+    Ok(platforms)
+}
+
+/// The systems, each known and given once, and at least one for each platform.
+fn resolve_systems(systems: Option<Vec<String>>, platforms: &[Platform]) -> Resolved<Vec<String>> {
+    let systems = match systems {
+        Some(systems) => {
+            let mut unique = Vec::new();
+            for system in systems {
+                check_system(&system)?;
+                if !unique.contains(&system) {
+                    unique.push(system);
+                }
+            }
+            unique
+        }
+        None => default_systems(platforms),
+    };
+    if systems.is_empty() {
+        return Err("choose at least one system, e.g. x86_64-linux".into());
+    }
+    for platform in platforms {
+        if !systems.iter().any(|s| platform.runs_on(s)) {
+            return Err(format!(
+                "platform {platform} was chosen but no system runs it: add e.g. --system {}",
+                platform.row().suggested_system
+            ));
+        }
+    }
+    Ok(systems)
+}
+
+/// The machines, each with its system (its own, else the first chosen system that runs it).
+fn resolve_hosts(
+    texts: Option<Vec<String>>,
+    platforms: &[Platform],
+    systems: &[String],
+) -> Resolved<Vec<Host>> {
+    let mut hosts = Vec::new();
+    match texts {
+        Some(texts) => {
+            for text in texts {
+                let host = Host::parse(&text)?;
+                if !platforms.contains(&host.platform) {
+                    return Err(format!(
+                        "host `{text}` needs the {} platform, which was not chosen",
+                        host.platform
+                    ));
+                }
+                if hosts
+                    .iter()
+                    .any(|h: &Host| h.platform == host.platform && h.name == host.name)
+                {
+                    return Err(format!("host `{text}` is given twice"));
+                }
+                hosts.push(host);
+            }
+        }
+        None => {
+            for platform in platforms {
+                if let Some(name) = platform.row().default_host {
+                    hosts.push(Host {
+                        platform: *platform,
+                        name: name.into(),
+                        system: None,
+                    });
+                }
+            }
+        }
+    }
+    for host in &mut hosts {
+        if host.system.is_none() {
+            host.system = systems.iter().find(|s| host.platform.runs_on(s)).cloned();
+        }
+    }
+    Ok(hosts)
+}
+
+fn resolve_users(users: Option<Vec<String>>, platforms: &[Platform]) -> Resolved<Vec<String>> {
+    let home = platforms.contains(&Platform::Home);
+    let users = match users {
+        Some(users) if home => users,
+        Some(users) if !users.is_empty() => {
+            return Err(
+                "users are home-manager configurations: add the home platform to have them".into(),
+            )
+        }
+        Some(_) => Vec::new(),
+        None if home => vec![DEFAULT_USER.to_string()],
+        None => Vec::new(),
+    };
+    let mut seen = Vec::new();
+    for user in &users {
+        check_attr_name(user).map_err(|why| format!("`{user}` is not a valid user name: {why}"))?;
+        if seen.contains(&user) {
+            return Err(format!("user `{user}` is given twice"));
+        }
+        seen.push(user);
+    }
+    Ok(users)
+}
+
+fn resolve_caches(texts: Option<Vec<String>>) -> Resolved<Vec<Cache>> {
+    let mut caches = Vec::new();
+    for text in texts.unwrap_or_else(|| vec![DEFAULT_CACHE.into()]) {
+        let cache = Cache::parse(&text)?;
+        if !caches.contains(&cache) {
+            caches.push(cache);
+        }
+    }
+    Ok(caches)
+}
+
+fn resolve_overlays(overlays: Option<Vec<OverlaySet>>, platforms: &[Platform]) -> Vec<OverlaySet> {
+    let mut overlays = overlays.unwrap_or_else(|| default_overlays(platforms));
+    overlays.sort();
+    overlays.dedup();
+    overlays
+}
+
+/// The home-manager user `new` makes when none is given.
+pub const DEFAULT_USER: &str = "user";
+/// The binary cache `new` adds when none is given.
+pub const DEFAULT_CACHE: &str = "nix-community";
+
+/// The overlay sets `new` chooses when none is given: every one that fits the platforms.
+pub fn default_overlays(platforms: &[Platform]) -> Vec<OverlaySet> {
+    OverlaySet::ALL
+        .into_iter()
+        .filter(|set| set.default_for(platforms))
+        .collect()
 }
 
 /// A file's text; when it is not UTF-8, says where the first bad byte is.

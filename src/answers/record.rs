@@ -6,8 +6,68 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::answers::{Answers, AnswersFile};
+use crate::answers::{dir_name, read_text, Answers, AnswersFile, Host, ANSWERS_FILE};
 use crate::error::{Error, Result};
+use crate::layout::growth::Record;
+
+/// A list item to add to `.nixscaffold.yaml`, with the whole new text of the file.
+pub struct RecordEdit {
+    pub key: &'static str,
+    pub item: String,
+    pub text: String,
+}
+
+/// The edit that records a new host or user, proven exact; or why there is none (already listed:
+/// the note; a form this does not edit safely: a warning).
+pub fn plan_edit(
+    kind: Record,
+    answers: &Answers,
+    name: &str,
+    host: Option<&Host>,
+    repo: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<(Option<RecordEdit>, Option<String>)> {
+    let Some(key) = kind.key() else {
+        return Ok((None, None));
+    };
+    let mut expected = answers.clone();
+    let (item, current, listed) = match (kind, host) {
+        (Record::Hosts, Some(host)) => {
+            let listed = answers
+                .hosts
+                .iter()
+                .any(|h| h.platform == host.platform && h.name == host.name);
+            expected.hosts.push(host.clone());
+            let current = answers.hosts.iter().map(Host::to_string).collect();
+            (host.to_string(), current, listed)
+        }
+        (Record::Users, _) => {
+            expected.users.push(name.to_string());
+            let listed = answers.users.iter().any(|u| u == name);
+            (name.to_string(), answers.users.clone(), listed)
+        }
+        _ => return Err(Error::Internal("a host record without a host".into())),
+    };
+    if listed {
+        let note = format!("{ANSWERS_FILE} already lists {item} under `{key}`.");
+        return Ok((None, Some(note)));
+    }
+    let path = repo.join(ANSWERS_FILE);
+    let text = read_text(&path)?;
+    let edited = append_item(&text, key, &item, &current)
+        .filter(|edited| edit_is_exact(edited, &dir_name(repo), &expected));
+    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+    match edited {
+        Some(text) if !is_link => Ok((Some(RecordEdit { key, item, text }), None)),
+        _ => {
+            warnings.push(format!(
+                "{ANSWERS_FILE} is left alone: its `{key}` list is written in a form nixscaffold does \
+                 not edit safely. Add `{item}` to it by hand so `check` knows it."
+            ));
+            Ok((None, None))
+        }
+    }
+}
 
 /// `text` with `item` appended to the top-level list `key`. `current` is the list's effective value,
 /// written out when the file leaves the key to its default. `None` when the list is written in a

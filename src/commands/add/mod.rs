@@ -1,0 +1,186 @@
+//! `nixscaffold add-module`, `add-host`, `add-user` and `add-package`: one implementation over the
+//! kinds in `layout/growth.rs`. The argument is taken apart in `target`, the addition planned in
+//! `plan`; everything is checked and rendered before anything is written; then the new files are
+//! written all or nothing, never over an existing file.
+
+mod plan;
+mod target;
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use crate::answers::record;
+use crate::answers::{Answers, ANSWERS_FILE};
+use crate::cli::{AddArgs, LayoutArgs};
+use crate::error::{exit, Error, Result};
+use crate::layout::growth::Kind;
+use crate::layout::Ownership;
+use crate::{git, write};
+
+use self::plan::{Addition, Plan, ADOPT};
+
+/// One `add-*` invocation, whatever its kind.
+pub struct Request<'a> {
+    pub kind: &'static Kind,
+    /// The argument as given: `home/shell/zsh`, `nixos/server@aarch64-linux`, `alice`.
+    pub target: &'a OsStr,
+    /// `--repo`; else the nearest directory upwards with a `flake.nix`.
+    pub repo: Option<&'a Path>,
+    pub as_file: bool,
+    pub as_dir: bool,
+    pub dry_run: bool,
+    pub no_git: bool,
+}
+
+/// Runs an `add-*` subcommand from its parsed flags; `layout` for the kinds that have a choice.
+pub fn from_cli(
+    kind: &'static Kind,
+    target: &OsStr,
+    args: &AddArgs,
+    layout: Option<&LayoutArgs>,
+) -> Result<i32> {
+    run(&Request {
+        kind,
+        target,
+        repo: args.repo.as_deref(),
+        as_file: layout.is_some_and(|l| l.as_file),
+        as_dir: layout.is_some_and(|l| l.as_dir),
+        dry_run: args.dry_run,
+        no_git: args.no_git,
+    })
+}
+
+pub fn run(request: &Request) -> Result<i32> {
+    let (repo, what, plan) = prepare(request)?;
+    for warning in &plan.warnings {
+        tell!("warning: {warning}");
+    }
+    if request.dry_run {
+        say!("Would create {what} in {}:", repo.display());
+        print_outcome(&plan, "Would add", "to");
+        say!("(dry run: nothing was written)");
+        return Ok(exit::OK);
+    }
+
+    apply(&repo, &plan)?;
+
+    say!("Created {what} in {}:", repo.display());
+    print_outcome(&plan, "Recorded", "under");
+    say!("{}", plan.next);
+    if !request.no_git {
+        let files: Vec<PathBuf> = plan.files.iter().map(|f| PathBuf::from(&f.path)).collect();
+        git::report_added(&repo, &files, "the new files");
+    }
+    Ok(exit::OK)
+}
+
+/// Does what `run` does, printing nothing and touching no git index: for tests and fuzzing.
+/// Returns the paths written (with `dry_run`, that would be written), relative to the repository.
+pub fn add_quietly(request: &Request) -> Result<Vec<String>> {
+    let (repo, _, plan) = prepare(request)?;
+    if !request.dry_run {
+        apply(&repo, &plan)?;
+    }
+    Ok(plan.files.into_iter().map(|file| file.path).collect())
+}
+
+/// Everything checked and rendered, nothing written: the repository, what is added, the plan.
+fn prepare(request: &Request) -> Result<(PathBuf, String, Plan)> {
+    let kind = request.kind;
+    let target = target::parse(kind, request.target)?;
+    let repo = find_repo(request.repo)?;
+    // A file that records no answers (only `check:`) is refused here: defaults would be a guess.
+    let answers = Answers::read(&repo)?.ok_or_else(|| not_adopted(&repo))?;
+    let renderer = answers.renderer()?;
+    let scope = plan::choose_scope(kind, &target, &answers)?;
+    let layout = plan::choose_layout(kind, request)?;
+    let plan = Addition {
+        kind,
+        scope: &scope,
+        target: &target,
+        layout,
+        answers: &answers,
+        repo: &repo,
+        renderer: &renderer,
+    }
+    .plan()?;
+    let what = format!("{} {}", kind.noun, target.text);
+    Ok((repo, what, plan))
+}
+
+/// Writes the plan's files and its edit of `.nixscaffold.yaml`, all or nothing.
+fn apply(repo: &Path, plan: &Plan) -> Result<()> {
+    let mut transaction = write::Transaction::new(repo);
+    for file in &plan.files {
+        transaction.write(file)?;
+    }
+    if let Some(edit) = &plan.record {
+        record::replace_file(&repo.join(ANSWERS_FILE), &edit.text)?;
+    }
+    transaction.commit();
+    Ok(())
+}
+
+/// The repository: `--repo`, or the nearest directory with a `flake.nix` from here upwards.
+fn find_repo(given: Option<&Path>) -> Result<PathBuf> {
+    let repo = match given {
+        Some(dir) => {
+            if !dir.is_dir() {
+                return Err(Error::usage(format!(
+                    "--repo {}: not a directory",
+                    dir.display()
+                )));
+            }
+            if !dir.join("flake.nix").is_file() {
+                return Err(Error::usage(format!(
+                    "--repo {}: there is no flake.nix there; give the repository's top directory",
+                    dir.display()
+                )));
+            }
+            dir.to_path_buf()
+        }
+        None => {
+            let here = std::env::current_dir()
+                .map_err(|e| Error::io("find", Path::new("the current directory"), e))?;
+            here.ancestors()
+                .find(|dir| dir.join("flake.nix").is_file())
+                .map(Path::to_path_buf)
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "no flake.nix in {} or any directory above it; run this inside a repository made by \
+                         `nixscaffold new`, or give --repo REPO",
+                        here.display()
+                    ))
+                })?
+        }
+    };
+    std::fs::canonicalize(&repo).map_err(|e| Error::io("resolve", &repo, e))
+}
+
+fn not_adopted(repo: &Path) -> Error {
+    Error::usage(format!(
+        "{} was not made by `nixscaffold new`: it has no {ANSWERS_FILE}, so its platforms, module trees \
+         and option namespace are unknown and nothing was added. {ADOPT}",
+        repo.display()
+    ))
+}
+
+/// The files, then what happens to `.nixscaffold.yaml`: `verb` the item `preposition` its list.
+fn print_outcome(plan: &Plan, verb: &str, preposition: &str) {
+    for file in &plan.files {
+        if file.ownership == Ownership::Managed {
+            say!("  {}  (auto-imports its directory)", file.path);
+        } else {
+            say!("  {}", file.path);
+        }
+    }
+    match (&plan.record, &plan.record_note) {
+        (Some(edit), _) => say!(
+            "{verb} {} {preposition} `{}` in {ANSWERS_FILE}.",
+            edit.item,
+            edit.key
+        ),
+        (None, Some(note)) => say!("{note}"),
+        (None, None) => {}
+    }
+}

@@ -1,0 +1,320 @@
+//! Planning one addition: which part it goes under, where its file lands, what it contains, which
+//! directories on the way need an auto-importing `default.nix`, and the edit of `.nixscaffold.yaml`.
+//! Everything is checked and rendered here; nothing is written.
+
+use std::path::Path;
+
+use serde_json::{json, Map, Value};
+
+use super::target::Target;
+use super::Request;
+use crate::answers::record::{self, RecordEdit};
+use crate::answers::{Answers, Host, ANSWERS_FILE};
+use crate::error::{Error, Result};
+use crate::generate::{self, PlannedFile};
+use crate::layout::auto_import::auto_imports;
+use crate::layout::growth::{Kind, Layout, Scope, Source};
+use crate::layout::{part, Ownership, Platform, Role, AUTO_IMPORT_TEMPLATE};
+use crate::render::Renderer;
+use crate::write::{present, read_if_present, refuse_links};
+
+/// How to adopt a repository that `add-*` cannot grow yet.
+pub const ADOPT: &str = "To adopt it, give it what `nixscaffold new` writes (`nixscaffold new /tmp/reference --yes` \
+makes a copy to compare with): a .nixscaffold.yaml naming its `platforms` and option `namespace`, \
+lib/default.nix with scanPaths passed to every module system as lib.custom, and for each platform a \
+modules/PLATFORM/default.nix that is only `{ lib, ... }: { imports = lib.custom.scanPaths ./.; }`. \
+Then run this command again.";
+
+pub struct Plan {
+    pub files: Vec<PlannedFile>,
+    pub record: Option<RecordEdit>,
+    /// Why nothing is recorded although the kind is recorded, when that is so.
+    pub record_note: Option<String>,
+    pub warnings: Vec<String>,
+    /// What to do next, rendered from the kind's `next`.
+    pub next: String,
+}
+
+/// What the word before the slash needs the repository to have, in words.
+fn describe(role: Role) -> String {
+    match role {
+        Role::PackageDir(set) => format!("the {} overlay", set.attr()),
+        Role::ModuleTree(platform) | Role::HostDir(platform) => format!("the {platform} platform"),
+        _ => format!("the {} platform", Platform::Home),
+    }
+}
+
+pub fn choose_scope(kind: &Kind, target: &Target, answers: &Answers) -> Result<Scope> {
+    let present = kind.words_in(answers);
+    let listed = if present.is_empty() {
+        "none".to_string()
+    } else {
+        present.join(", ")
+    };
+    match (kind.scope(&target.scope), kind.scope_word) {
+        (Some(scope), _) if scope.role.applies(answers) => Ok(scope),
+        (Some(scope), Some(word)) => Err(Error::usage(format!(
+            "`{}` is not a {word} of this repository: it has {listed} ({ANSWERS_FILE} lists its \
+             choices; a repository without {} has nowhere to put the {})",
+            target.scope,
+            describe(scope.role),
+            kind.noun
+        ))),
+        (Some(scope), None) => Err(Error::usage(format!(
+            "this repository does not have {} ({ANSWERS_FILE}), so it has no {}s",
+            describe(scope.role),
+            kind.noun
+        ))),
+        (None, word) => Err(Error::usage(format!(
+            "unknown {} `{}` in `{}`: this repository has {listed}",
+            word.unwrap_or("scope"),
+            target.scope,
+            target.text
+        ))),
+    }
+}
+
+pub fn choose_layout(kind: &Kind, request: &Request) -> Result<Layout> {
+    let wanted = |file: bool| {
+        kind.layouts
+            .iter()
+            .copied()
+            .find(|layout| matches!(layout, Layout::File) == file)
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "{} has no {} layout",
+                    kind.command,
+                    if file { "--as-file" } else { "--as-dir" }
+                ))
+            })
+    };
+    match (request.as_file, request.as_dir) {
+        (true, true) => Err(Error::usage("--as-file and --as-dir exclude each other")),
+        (true, false) => wanted(true),
+        (false, true) => wanted(false),
+        (false, false) => Ok(kind.layouts[0]),
+    }
+}
+
+/// What one addition will write, checked against the repository.
+pub struct Addition<'a> {
+    pub kind: &'a Kind,
+    pub scope: &'a Scope,
+    pub target: &'a Target,
+    pub layout: Layout,
+    pub answers: &'a Answers,
+    pub repo: &'a Path,
+    pub renderer: &'a Renderer,
+}
+
+impl Addition<'_> {
+    pub fn plan(&self) -> Result<Plan> {
+        let (name, dirs) = self.target.name_and_dirs()?;
+        let parent = std::iter::once(self.scope.root.clone())
+            .chain(dirs.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("/");
+        // Nothing is read or written through a link: the tree could be anywhere.
+        refuse_links(self.repo, &parent)?;
+        let mut warnings = Vec::new();
+        self.check_tree(&mut warnings)?;
+        self.check_free(&parent, name)?;
+        let host = self.host(name)?;
+        let path = format!("{parent}/{}", self.layout.file_name(name));
+        let context = self.context(name, &path, host.as_ref());
+        let mut files = self.directories_on_the_way(dirs, &context, &mut warnings)?;
+        files.push(self.entry_file(name, host.as_ref(), &path, &context)?);
+        let (record, record_note) = record::plan_edit(
+            self.kind.record,
+            self.answers,
+            name,
+            host.as_ref(),
+            self.repo,
+            &mut warnings,
+        )?;
+        let next = self.renderer.render_path(self.kind.next, &context)?;
+        Ok(Plan {
+            files,
+            record,
+            record_note,
+            warnings,
+            next,
+        })
+    }
+
+    /// A module tree's root must exist; a warning when it does not auto-import.
+    fn check_tree(&self, warnings: &mut Vec<String>) -> Result<()> {
+        if !self.scope.is_tree() {
+            return Ok(());
+        }
+        let root_file = format!("{}/default.nix", self.scope.root);
+        match read_if_present(self.repo, &root_file)? {
+            Some(text) => warn_unless_auto_import(&root_file, &text, warnings),
+            None => {
+                return Err(Error::usage(format!(
+                    "{} has no {} {} tree: {root_file} is missing, so nothing was added. {ADOPT}",
+                    self.repo.display(),
+                    self.scope.word,
+                    self.kind.noun
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    /// Never over anything: not the file, nor the other layout's file or directory of the same name.
+    fn check_free(&self, parent: &str, name: &str) -> Result<()> {
+        for other in self.kind.layouts {
+            let claimed = format!("{parent}/{}", other.claims(name));
+            if present(self.repo, &claimed)? {
+                return Err(Error::usage(format!(
+                    "{claimed} already exists in {}; nixscaffold never overwrites (choose another name, or \
+                     move it away first)",
+                    self.repo.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The host being added, for kinds with a system suffix.
+    fn host(&self, name: &str) -> Result<Option<Host>> {
+        match (self.kind.system_suffix, self.scope.role) {
+            (true, Role::HostDir(platform)) => {
+                host_for(self.target, platform, name, self.answers).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The template context: the repository's, plus `scope` and `entry`.
+    fn context(&self, name: &str, path: &str, host: Option<&Host>) -> Value {
+        let mut context = generate::context(self.answers);
+        let mut scope = Map::new();
+        scope.insert("word".into(), json!(self.scope.word));
+        scope.insert("root".into(), json!(self.scope.root));
+        for (key, value) in &self.scope.vars {
+            scope.insert((*key).into(), json!(value));
+        }
+        let dotted = self.target.segments.join(".");
+        context["scope"] = Value::Object(scope);
+        context["entry"] = json!({
+            "name": name,
+            "path": dotted,
+            "option": format!("{}.{dotted}", self.answers.namespace),
+            "file": path,
+            "identifier": name.replace('-', "_"),
+            "system": host.and_then(|h| h.system.clone()),
+        });
+        context
+    }
+
+    /// Each new directory between the tree's root and the entry auto-imports its contents.
+    fn directories_on_the_way(
+        &self,
+        dirs: &[String],
+        context: &Value,
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<PlannedFile>> {
+        let mut files = Vec::new();
+        let mut dir = self.scope.root.clone();
+        for segment in dirs {
+            // A module file of the same name: `a.nix` and a directory `a/` would both be module `a`.
+            let file_module = format!("{dir}/{segment}.nix");
+            if present(self.repo, &file_module)? {
+                return Err(Error::usage(format!(
+                    "{file_module} already exists in {}: `{segment}` is a module file, so it cannot also be \
+                     a directory of modules. To grow it, move it to {dir}/{segment}/default.nix first \
+                     (the layout `--as-dir` writes), then run this again",
+                    self.repo.display()
+                )));
+            }
+            dir = format!("{dir}/{segment}");
+            let default = format!("{dir}/default.nix");
+            match read_if_present(self.repo, &default)? {
+                Some(text) => warn_unless_auto_import(&default, &text, warnings),
+                None => files.push(PlannedFile {
+                    path: default,
+                    contents: self.renderer.render(AUTO_IMPORT_TEMPLATE, context)?,
+                    ownership: Ownership::Managed,
+                }),
+            }
+        }
+        Ok(files)
+    }
+
+    fn entry_file(
+        &self,
+        name: &str,
+        host: Option<&Host>,
+        path: &str,
+        context: &Value,
+    ) -> Result<PlannedFile> {
+        match self.scope.source {
+            Source::Template(template) => Ok(PlannedFile {
+                path: path.to_string(),
+                contents: self.renderer.render(template, context)?,
+                ownership: Ownership::Starter,
+            }),
+            Source::Part => self.render_part(name, host, path),
+        }
+    }
+
+    /// Renders the part of the shape that `new` renders for one host or user, for just this one.
+    fn render_part(&self, name: &str, host: Option<&Host>, path: &str) -> Result<PlannedFile> {
+        let role = self.scope.role;
+        let part = part(role)
+            .ok_or_else(|| Error::Internal(format!("no part of the shape for {role:?}")))?;
+        let mut one = self.answers.clone();
+        match role {
+            Role::HostDir(_) => one.hosts = host.cloned().into_iter().collect(),
+            Role::UserDir => one.users = vec![name.to_string()],
+            _ => {}
+        }
+        let mut files = generate::plan_part(part, &one, self.renderer)?;
+        match (files.pop(), files.is_empty()) {
+            (Some(file), true) if file.path == path => Ok(file),
+            (file, _) => Err(Error::Internal(format!(
+                "the shape renders {:?} where {path} was expected",
+                file.map(|f| f.path)
+            ))),
+        }
+    }
+}
+
+/// The README's promise: a directory whose `default.nix` does not auto-import gets a warning, as
+/// the new file must then be imported by hand. Decided on the syntax, not on words in comments.
+fn warn_unless_auto_import(file: &str, text: &str, warnings: &mut Vec<String>) {
+    if !auto_imports(text) {
+        warnings.push(format!(
+            "{file} does not auto-import its directory (its `imports` is not `lib.custom.scanPaths ./.`): \
+             import the new file from it by hand"
+        ));
+    }
+}
+
+/// The host being added, with its system: the one given, else the first the repository builds
+/// that runs the platform.
+fn host_for(target: &Target, platform: Platform, name: &str, answers: &Answers) -> Result<Host> {
+    let mut host = Host {
+        platform,
+        name: name.to_string(),
+        system: target.system.clone(),
+    };
+    match &host.system {
+        Some(system) if !platform.runs_on(system) => Err(Error::usage(format!(
+            "`{}`: {platform} does not run on {system}",
+            target.text
+        ))),
+        Some(_) => Ok(host),
+        None => {
+            host.system = answers.host_system(&host);
+            if host.system.is_none() {
+                return Err(Error::usage(format!(
+                    "no system of this repository runs {platform}; give one: {platform}/{name}@SYSTEM"
+                )));
+            }
+            Ok(host)
+        }
+    }
+}

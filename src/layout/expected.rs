@@ -1,0 +1,284 @@
+//! What `check` expects of one repository, built once per run from the shape: from the answers
+//! `.nixscaffold.yaml` records, or, without them, from the platforms and overlay sets the tree
+//! suggests. Every rule that asks "what should be here?" reads this model; none restates a path or
+//! renders a template itself. Templates are rendered here, once each.
+
+use std::collections::BTreeSet;
+
+use crate::answers::Answers;
+use crate::error::Result;
+use crate::generate::{context, instances};
+use crate::layout::{parts, OverlaySet, Ownership, Platform, Role};
+use crate::render::Renderer;
+
+/// One file the shape has.
+#[derive(Clone, Debug)]
+pub struct ExpectedFile {
+    pub path: String,
+    pub role: Role,
+    pub ownership: Ownership,
+    /// Whether its absence is reported.
+    pub required: bool,
+    pub purpose: &'static str,
+    /// What its template renders, for the files whose contents the tool owns and knows: the
+    /// managed files of a recorded shape.
+    pub contents: Option<String>,
+}
+
+/// A directory the shape has (a package set's): reported when absent.
+#[derive(Clone, Debug)]
+pub struct ExpectedDir {
+    pub path: String,
+    pub purpose: String,
+}
+
+/// Where the expectation came from.
+#[derive(Clone, Debug)]
+pub enum Shape {
+    /// From `.nixscaffold.yaml`.
+    Recorded(Answers),
+    /// Guessed from the directories, because `.nixscaffold.yaml` records no answers.
+    Inferred {
+        platforms: Vec<Platform>,
+        overlays: Vec<OverlaySet>,
+        /// What was inferred and from where, in words.
+        notes: Vec<String>,
+    },
+}
+
+impl Shape {
+    /// Infers the platforms and overlay sets from the directories that exist: a platform from its
+    /// module tree or its configurations' directory, an overlay set from its package directory.
+    pub fn infer(dirs: &BTreeSet<String>) -> Shape {
+        let mut platforms = Vec::new();
+        let mut notes = Vec::new();
+        for platform in Platform::ALL {
+            let found: Vec<String> = [platform.module_root(), platform.config_root()]
+                .into_iter()
+                .filter(|d| dirs.contains(d))
+                .collect();
+            if !found.is_empty() {
+                platforms.push(platform);
+                notes.push(format!("platform {platform} (from {}/)", found.join("/, ")));
+            }
+        }
+        if platforms.is_empty() {
+            let places: Vec<String> = Platform::ALL
+                .iter()
+                .map(|p| p.module_root())
+                .chain(Platform::ALL.iter().map(|p| p.config_root()))
+                .collect();
+            notes.push(format!("no platform (none of {}/)", places.join(", ")));
+        }
+        let mut overlays = Vec::new();
+        for set in OverlaySet::ALL {
+            let dir = set.package_dir();
+            if dirs.contains(&dir) {
+                overlays.push(set);
+                notes.push(format!("overlay {} (from {dir}/)", set.attr()));
+            }
+        }
+        Shape::Inferred {
+            platforms,
+            overlays,
+            notes,
+        }
+    }
+
+    pub fn platforms(&self) -> &[Platform] {
+        match self {
+            Shape::Recorded(answers) => &answers.platforms,
+            Shape::Inferred { platforms, .. } => platforms,
+        }
+    }
+
+    pub fn overlays(&self) -> &[OverlaySet] {
+        match self {
+            Shape::Recorded(answers) => &answers.overlays,
+            Shape::Inferred { overlays, .. } => overlays,
+        }
+    }
+
+    pub fn answers(&self) -> Option<&Answers> {
+        match self {
+            Shape::Recorded(answers) => Some(answers),
+            Shape::Inferred { .. } => None,
+        }
+    }
+
+    /// What was inferred, in words (nothing for a recorded shape).
+    pub fn notes(&self) -> &[String] {
+        match self {
+            Shape::Recorded(_) => &[],
+            Shape::Inferred { notes, .. } => notes,
+        }
+    }
+
+    /// One line that says where the shape came from; `more` are notes about the tree.
+    pub fn describe(&self, more: &[String]) -> String {
+        match self {
+            Shape::Recorded(answers) => format!(
+                "shape from .nixscaffold.yaml: platforms {}",
+                answers
+                    .platforms
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Shape::Inferred { notes, .. } => {
+                let all: Vec<&str> = notes.iter().chain(more).map(String::as_str).collect();
+                format!("no .nixscaffold.yaml; inferred {}", all.join("; "))
+            }
+        }
+    }
+}
+
+/// The repository as the shape would have it.
+#[derive(Clone, Debug)]
+pub struct Expected {
+    pub shape: Shape,
+    pub files: Vec<ExpectedFile>,
+    pub dirs: Vec<ExpectedDir>,
+    /// The recommended `lib/default.nix`, as its template renders it (the scanPaths helper).
+    pub lib: Option<String>,
+}
+
+impl Expected {
+    /// From recorded answers: every part that applies, each managed file rendered once.
+    pub fn recorded(answers: Answers, renderer: &Renderer) -> Result<Expected> {
+        let base = context(&answers);
+        let mut files = Vec::new();
+        for part in parts() {
+            for instance in instances(part, &answers, &base) {
+                let contents = match part.ownership {
+                    Ownership::Managed => Some(renderer.render(part.template, &instance.context)?),
+                    Ownership::Starter => None,
+                };
+                files.push(ExpectedFile {
+                    path: instance.path,
+                    role: part.role,
+                    ownership: part.ownership,
+                    required: part.required,
+                    purpose: part.purpose,
+                    contents,
+                });
+            }
+        }
+        let lib = files
+            .iter()
+            .find(|file| file.role == Role::Lib)
+            .and_then(|file| file.contents.clone());
+        let dirs = package_dirs(&answers.overlays);
+        Ok(Expected {
+            shape: Shape::Recorded(answers),
+            files,
+            dirs,
+            lib,
+        })
+    }
+
+    /// From an inferred shape: the skeleton every repository in the shape has, a module tree's
+    /// `default.nix` only where the tree exists (a repository may keep its modules elsewhere).
+    pub fn inferred(shape: Shape, tree_dirs: &BTreeSet<String>, renderer: &Renderer) -> Expected {
+        let platforms = shape.platforms();
+        let overlays = shape.overlays();
+        let wanted = |role: Role| match role {
+            Role::ModuleTree(platform) => {
+                platforms.contains(&platform) && tree_dirs.contains(&platform.module_root())
+            }
+            Role::Overlays => !overlays.is_empty(),
+            role => role.is_skeleton(),
+        };
+        let files = parts()
+            .iter()
+            .filter(|part| part.required && part.role.is_skeleton() && wanted(part.role))
+            .map(|part| ExpectedFile {
+                path: part.path.render(None),
+                role: part.role,
+                ownership: part.ownership,
+                required: true,
+                purpose: part.purpose,
+                contents: None,
+            })
+            .collect();
+        // The helper's template takes no answers.
+        let lib = crate::layout::part(Role::Lib)
+            .and_then(|part| renderer.render(part.template, &serde_json::json!({})).ok());
+        let dirs = package_dirs(overlays);
+        Expected {
+            shape,
+            files,
+            dirs,
+            lib,
+        }
+    }
+
+    /// Whether the answers are recorded (`.nixscaffold.yaml` records them).
+    pub fn recorded_shape(&self) -> bool {
+        matches!(self.shape, Shape::Recorded(_))
+    }
+
+    /// The path of the file with this role, when the shape has one.
+    pub fn path_of(&self, role: Role) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|file| file.role == role)
+            .map(|file| file.path.as_str())
+    }
+
+    /// The managed files with what their templates render.
+    pub fn managed(&self) -> impl Iterator<Item = (&ExpectedFile, &str)> {
+        self.files
+            .iter()
+            .filter(|file| file.ownership == Ownership::Managed)
+            .filter_map(|file| Some((file, file.contents.as_deref()?)))
+    }
+}
+
+fn package_dirs(overlays: &[OverlaySet]) -> Vec<ExpectedDir> {
+    overlays
+        .iter()
+        .map(|set| ExpectedDir {
+            path: set.package_dir(),
+            purpose: format!("the package directory of the {} overlay", set.attr()),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::AnswersFile;
+
+    #[test]
+    fn a_recorded_shape_renders_each_managed_file_once() {
+        let answers = AnswersFile::default().resolve("demo").unwrap();
+        let renderer = Renderer::new(None).unwrap();
+        let expected = Expected::recorded(answers, &renderer).unwrap();
+        let managed = expected.managed().count();
+        assert_eq!(renderer.renders(), managed);
+        assert!(managed > 5 && expected.lib.is_some());
+    }
+
+    #[test]
+    fn an_inferred_shape_wants_the_skeleton_only() {
+        let dirs: BTreeSet<String> = ["modules", "modules/nixos", "hosts", "hosts/darwin"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let shape = Shape::infer(&dirs);
+        assert_eq!(shape.platforms(), &[Platform::Nixos, Platform::Darwin]);
+        let expected = Expected::inferred(shape, &dirs, &Renderer::new(None).unwrap());
+        let paths: Vec<&str> = expected.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "flake.nix",
+                "lib/default.nix",
+                "modules/default.nix",
+                "modules/nixos/default.nix"
+            ]
+        );
+    }
+}
