@@ -36,7 +36,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let outcome = Outcome {
         root: ".".into(),
-        shape: repo.shape,
+        conventions: repo.conventions,
+        shape: repo.expected.shape,
         files_checked: 1,
         findings,
         skipped: Vec::new(),
