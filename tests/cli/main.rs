@@ -12,3 +12,4 @@ mod lifecycle;
 mod new;
 mod output;
 mod properties;
+mod shape_agreement;
