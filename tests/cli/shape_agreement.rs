@@ -212,7 +212,7 @@ fn a_recorded_template_folder_that_is_gone_is_named_with_its_fix() {
 
 /// One check renders each template once: the expected model is built once per run, and no rule
 /// renders again (before: missing-part and managed-drift each rendered the whole repository and
-/// scanpaths-drift lib/default.nix once more, 2 × 22 + 1 renders for this repository).
+/// scanpaths-drift lib/default.nix once more: 51 renders for this repository).
 #[test]
 fn check_renders_each_template_once() {
     let (_scratch, repo) = new_repo(&[]);
