@@ -19,6 +19,7 @@ pub mod prompt;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod text;
 pub mod write;
 
 use std::ffi::OsString;

@@ -66,7 +66,7 @@ impl Renderer {
         if let Some(dir) = &self.override_dir {
             let path = dir.join(name);
             if path.is_file() {
-                let text = crate::answers::read_text(&path)?;
+                let text = crate::text::read_text(&path)?;
                 return Ok((text, path.display().to_string()));
             }
         }

@@ -171,7 +171,7 @@ pub fn read_if_present(repo: &Path, relative: &str) -> Result<Option<String>> {
     if !present(repo, relative)? {
         return Ok(None);
     }
-    crate::answers::read_text(&repo.join(relative)).map(Some)
+    crate::text::read_text(&repo.join(relative)).map(Some)
 }
 
 /// Refuses when `relative` (a directory path inside `repo`) or any directory above it inside the

@@ -14,13 +14,15 @@ use crate::error::{Error, Result};
 use crate::names::check_attr_name;
 use crate::presets::{cache_preset, cache_preset_names, KNOWN_SYSTEMS};
 use crate::render::Renderer;
+pub use crate::text::read_text;
 
 use self::check_section::CheckSection;
 
 /// The file at a repository's root that records its answers.
 pub const ANSWERS_FILE: &str = ".nixscaffold.yaml";
 
-pub use crate::layout::{OverlaySet, Platform};
+pub use crate::layout::overlay::OverlaySet;
+pub use crate::layout::platform::Platform;
 
 /// A machine: `hosts/<platform>/<name>/`, built for `system`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -587,23 +589,6 @@ pub fn default_overlays(platforms: &[Platform]) -> Vec<OverlaySet> {
         .into_iter()
         .filter(|set| set.default_for(platforms))
         .collect()
-}
-
-/// A file's text; when it is not UTF-8, says where the first bad byte is.
-pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        let column = valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
-        Error::Config {
-            path: path.to_path_buf(),
-            message: format!(
-                "line {line} column {column}: the file is not UTF-8 text (byte {:#04x}); save it as UTF-8",
-                e.as_bytes()[valid.len()]
-            ),
-        }
-    })
 }
 
 /// The systems to build for when none are given: what the chosen platforms run on.

@@ -8,7 +8,25 @@ use std::path::Path;
 
 use crate::answers::{dir_name, read_text, Answers, AnswersFile, Host, ANSWERS_FILE};
 use crate::error::{Error, Result};
-use crate::layout::growth::Record;
+
+/// Which list of `.nixscaffold.yaml` an addition is recorded in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Record {
+    Nothing,
+    Hosts,
+    Users,
+}
+
+impl Record {
+    /// The key in `.nixscaffold.yaml`.
+    pub fn key(self) -> Option<&'static str> {
+        match self {
+            Record::Nothing => None,
+            Record::Hosts => Some("hosts"),
+            Record::Users => Some("users"),
+        }
+    }
+}
 
 /// A list item to add to `.nixscaffold.yaml`, with the whole new text of the file.
 pub struct RecordEdit {

@@ -5,6 +5,7 @@
 //! (every intermediate directory then gets an auto-importing `default.nix`), and whether
 //! `.nixscaffold.yaml` lists it. `commands/add` is the one implementation over these tables.
 
+use crate::answers::record::Record;
 use crate::answers::Answers;
 use crate::layout::{root, OverlaySet, Platform, Role};
 
@@ -124,25 +125,6 @@ impl Layout {
         match self {
             Layout::File => format!("{name}.nix"),
             Layout::Dir(_) => name.to_string(),
-        }
-    }
-}
-
-/// Which list of `.nixscaffold.yaml` an addition is recorded in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Record {
-    Nothing,
-    Hosts,
-    Users,
-}
-
-impl Record {
-    /// The key in `.nixscaffold.yaml`.
-    pub fn key(self) -> Option<&'static str> {
-        match self {
-            Record::Nothing => None,
-            Record::Hosts => Some("hosts"),
-            Record::Users => Some("users"),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! ([`platform`], [`overlay`]) name their words once; every path is built from those.
 
 pub mod auto_import;
+pub mod dirs;
 pub mod expected;
 pub mod growth;
 pub mod overlay;
@@ -14,24 +15,10 @@ pub mod platform;
 
 use std::sync::OnceLock;
 
+pub use self::dirs::*;
 pub use self::overlay::OverlaySet;
 pub use self::platform::Platform;
 use crate::answers::Answers;
-
-/// The flake-parts modules, auto-imported.
-pub const FLAKE_DIR: &str = "flake";
-/// The project's own library (scanPaths).
-pub const LIB_DIR: &str = "lib";
-/// The central registry and one module tree per platform below it.
-pub const MODULES_DIR: &str = "modules";
-/// The overlays.
-pub const OVERLAYS_DIR: &str = "overlays";
-/// One package directory per overlay set.
-pub const PKGS_DIR: &str = "pkgs";
-/// One directory per machine platform, one per machine below it.
-pub const HOSTS_DIR: &str = "hosts";
-/// One directory per home-manager user.
-pub const HOME_DIR: &str = "home";
 
 /// The template every auto-imported directory's `default.nix` is rendered from.
 pub const AUTO_IMPORT_TEMPLATE: &str = "auto-import.nix";

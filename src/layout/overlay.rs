@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::dirs::PKGS_DIR;
 use super::platform::Platform;
-use super::PKGS_DIR;
 
 #[derive(
     Clone,

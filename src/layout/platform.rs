@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{HOME_DIR, HOSTS_DIR, MODULES_DIR};
+use super::dirs::{HOME_DIR, HOSTS_DIR, MODULES_DIR};
 
 #[derive(
     Clone,
