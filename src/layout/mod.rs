@@ -166,28 +166,58 @@ pub fn parts() -> &'static [Part] {
     PARTS.get_or_init(build_parts)
 }
 
-fn build_parts() -> Vec<Part> {
-    use Ownership::{Managed, Starter};
-    let part = |path, template, role, ownership, required, purpose| Part {
-        path,
-        template,
-        role,
-        ownership,
-        required,
-        purpose,
-    };
-    let flake = |file: &'static str, template, ownership, purpose| {
-        let required = ownership == Managed;
-        part(
-            PathPattern::at(FLAKE_DIR, file),
+impl Part {
+    fn new(
+        path: PathPattern,
+        template: &'static str,
+        role: Role,
+        ownership: Ownership,
+        required: bool,
+        purpose: &'static str,
+    ) -> Part {
+        Part {
+            path,
+            template,
+            role,
+            ownership,
+            required,
+            purpose,
+        }
+    }
+
+    /// A flake-parts module under `flake/`: required when the tool manages it.
+    fn flake_module(
+        file: &'static str,
+        template: &'static str,
+        ownership: Ownership,
+        purpose: &'static str,
+    ) -> Part {
+        let path = PathPattern::at(FLAKE_DIR, file);
+        let required = ownership == Ownership::Managed;
+        Part::new(
+            path,
             template,
             Role::FlakeModule,
             ownership,
             required,
             purpose,
         )
-    };
-    let mut parts = vec![
+    }
+}
+
+fn build_parts() -> Vec<Part> {
+    let mut parts = top_parts();
+    parts.extend(tree_parts());
+    parts.extend(entry_parts());
+    parts
+}
+
+/// The parts every repository has once: the flake, its lib, its flake-parts modules, the registry.
+fn top_parts() -> Vec<Part> {
+    use Ownership::{Managed, Starter};
+    let part = Part::new;
+    let flake = Part::flake_module;
+    vec![
         part(
             PathPattern::at("", "flake.nix"),
             "flake.nix",
@@ -276,7 +306,14 @@ fn build_parts() -> Vec<Part> {
             true,
             "the central registry of module outputs",
         ),
-    ];
+    ]
+}
+
+/// One module tree per platform, the overlays, one package directory per overlay set.
+fn tree_parts() -> Vec<Part> {
+    use Ownership::{Managed, Starter};
+    let part = Part::new;
+    let mut parts = Vec::new();
     for platform in Platform::ALL {
         parts.push(part(
             PathPattern::at(platform.module_root(), "default.nix"),
@@ -305,6 +342,14 @@ fn build_parts() -> Vec<Part> {
             "the package directory of an overlay",
         ));
     }
+    parts
+}
+
+/// One directory per machine and per user; the repository's README and `.gitignore`.
+fn entry_parts() -> Vec<Part> {
+    use Ownership::Starter;
+    let part = Part::new;
+    let mut parts = Vec::new();
     for platform in Platform::ALL.into_iter().filter(|p| p.has_machines()) {
         let (template, purpose) = match platform {
             Platform::Darwin => ("hosts/darwin.nix", "a nix-darwin machine"),
