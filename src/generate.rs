@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::answers::{Answers, OverlaySet, Platform, ANSWERS_FILE};
 use crate::error::Result;
-use crate::layout::{parts, Ownership, Part, Role, Slot};
+use crate::layout::{dirs, parts, Ownership, Part, Role, Slot};
 use crate::render::Renderer;
 
 /// Release numbers the starter files pin, matching the nixpkgs, home-manager and nix-darwin the
@@ -49,6 +49,15 @@ pub fn context(answers: &Answers) -> Value {
         "platform_names": answers.platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
         "module_outputs": answers.platforms.iter().map(|p| p.row().module_output).collect::<Vec<_>>(),
         "registry": crate::layout::path_of(Role::Registry),
+        "dirs": {
+            "flake": dirs::FLAKE_DIR,
+            "lib": dirs::LIB_DIR,
+            "modules": dirs::MODULES_DIR,
+            "overlays": dirs::OVERLAYS_DIR,
+            "pkgs": dirs::PKGS_DIR,
+            "hosts": dirs::HOSTS_DIR,
+            "home": dirs::HOME_DIR,
+        },
         "systems": answers.systems,
         "hosts": answers.hosts.iter().map(|h| json!({
             "platform": h.platform.as_str(),

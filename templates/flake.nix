@@ -48,10 +48,10 @@
         specialArgs = { inherit lib; };
       }
       {
-        # flake/ holds the flake-parts modules (auto-imported); modules/ is the central registry.
+        # {{dirs.flake}}/ holds the flake-parts modules (auto-imported); {{dirs.modules}}/ is the central registry.
         imports = [
-          ./flake
-          ./modules
+          ./{{dirs.flake}}
+          ./{{dirs.modules}}
         ];
       };
 }

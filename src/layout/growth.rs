@@ -165,7 +165,7 @@ pub static HOST: Kind = Kind {
     record: Record::Hosts,
     next:
         "It is {{scope.outputs}}.{{entry.name}} ({{entry.system}}), discovered from its directory \
-           by flake/configurations.nix: `{{scope.rebuild}} switch --flake .#{{entry.name}}`.",
+           by {{dirs.flake}}/configurations.nix: `{{scope.rebuild}} switch --flake .#{{entry.name}}`.",
 };
 
 pub static USER: Kind = Kind {
@@ -180,7 +180,7 @@ pub static USER: Kind = Kind {
     layouts: &[Layout::Dir("default.nix")],
     record: Record::Users,
     next: "It is homeConfigurations.{{entry.name}}, discovered from its directory by \
-           flake/configurations.nix: `home-manager switch --flake .#{{entry.name}}`.",
+           {{dirs.flake}}/configurations.nix: `home-manager switch --flake .#{{entry.name}}`.",
 };
 
 pub static PACKAGE: Kind = Kind {

@@ -1,4 +1,4 @@
-# Machines and users, discovered from their directories: a new hosts/nixos/NAME/ is
+# Machines and users, discovered from their directories: a new {{dirs.hosts}}/nixos/NAME/ is
 # nixosConfigurations.NAME with no second list to keep in step.
 {
   inputs,
@@ -26,13 +26,13 @@ let
 in
 {
 {{#if platforms.nixos}}
-  flake.nixosConfigurations = lib.genAttrs (directoriesIn ../hosts/nixos) (
+  flake.nixosConfigurations = lib.genAttrs (directoriesIn ../{{dirs.hosts}}/nixos) (
     name:
     inputs.nixpkgs.lib.nixosSystem {
       inherit lib;
       specialArgs = { inherit inputs; };
       modules = [
-        ../hosts/nixos/${name}
+        ../{{dirs.hosts}}/nixos/${name}
         inputs.self.nixosModules.all
         nixpkgsSettings
         { networking.hostName = lib.mkDefault name; }
@@ -42,13 +42,13 @@ in
 
 {{/if}}
 {{#if platforms.darwin}}
-  flake.darwinConfigurations = lib.genAttrs (directoriesIn ../hosts/darwin) (
+  flake.darwinConfigurations = lib.genAttrs (directoriesIn ../{{dirs.hosts}}/darwin) (
     name:
     inputs.nix-darwin.lib.darwinSystem {
       inherit lib;
       specialArgs = { inherit inputs; };
       modules = [
-        ../hosts/darwin/${name}
+        ../{{dirs.hosts}}/darwin/${name}
         inputs.self.darwinModules.all
         nixpkgsSettings
         { networking.hostName = lib.mkDefault name; }
@@ -64,14 +64,14 @@ in
     let
       homeSystem = "{{home_system}}";
     in
-    lib.genAttrs (directoriesIn ../home) (
+    lib.genAttrs (directoriesIn ../{{dirs.home}}) (
       user:
       inputs.home-manager.lib.homeManagerConfiguration {
         inherit lib;
         pkgs = withSystem homeSystem ({ pkgs, ... }: pkgs);
         extraSpecialArgs = { inherit inputs; };
         modules = [
-          ../home/${user}
+          ../{{dirs.home}}/${user}
           inputs.self.homeManagerModules.all
         ];
       }

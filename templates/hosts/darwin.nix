@@ -1,5 +1,5 @@
 # The macOS machine {{host.name}}: `darwin-rebuild switch --flake .#{{host.name}}`.
-# Modules from modules/darwin are already imported; turn them on here.
+# Modules from {{dirs.modules}}/darwin are already imported; turn them on here.
 { pkgs, ... }:
 {
   nixpkgs.hostPlatform = "{{host.system}}";

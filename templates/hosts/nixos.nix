@@ -1,5 +1,5 @@
 # The NixOS machine {{host.name}}: `nixos-rebuild switch --flake .#{{host.name}}`.
-# Modules from modules/nixos are already imported; turn them on here.
+# Modules from {{dirs.modules}}/nixos are already imported; turn them on here.
 { pkgs, ... }:
 {
   nixpkgs.hostPlatform = "{{host.system}}";

@@ -9,21 +9,21 @@ in
 rec {
 {{#if overlays.custom}}
   # Packages for every platform.
-  custom = final: _prev: packagesIn ../pkgs/custom final.callPackage;
+  custom = final: _prev: packagesIn ../{{dirs.pkgs}}/custom final.callPackage;
 
 {{/if}}
 {{#if overlays.customDarwin}}
   # macOS-only packages: on other platforms this overlay adds nothing and evaluates nothing.
   customDarwin =
     final: prev:
-    lib.optionalAttrs prev.stdenv.hostPlatform.isDarwin (packagesIn ../pkgs/darwin final.callPackage);
+    lib.optionalAttrs prev.stdenv.hostPlatform.isDarwin (packagesIn ../{{dirs.pkgs}}/darwin final.callPackage);
 
 {{/if}}
 {{#if overlays.customPypi}}
   # Python packages, added to every Python version's package set.
   customPypi = _final: prev: {
     pythonPackagesExtensions = prev.pythonPackagesExtensions ++ [
-      (pyFinal: _pyPrev: packagesIn ../pkgs/pypi pyFinal.callPackage)
+      (pyFinal: _pyPrev: packagesIn ../{{dirs.pkgs}}/pypi pyFinal.callPackage)
     ];
   };
 

@@ -17,7 +17,7 @@ use crate::layout::growth::Kind;
 use crate::layout::Ownership;
 use crate::{git, write};
 
-use self::plan::{Addition, Plan, ADOPT};
+use self::plan::{adopt, Addition, Plan};
 
 /// One `add-*` invocation, whatever its kind.
 pub struct Request<'a> {
@@ -160,8 +160,9 @@ fn find_repo(given: Option<&Path>) -> Result<PathBuf> {
 fn not_adopted(repo: &Path) -> Error {
     Error::usage(format!(
         "{} was not made by `nixscaffold new`: it has no {ANSWERS_FILE}, so its platforms, module trees \
-         and option namespace are unknown and nothing was added. {ADOPT}",
-        repo.display()
+         and option namespace are unknown and nothing was added. {}",
+        repo.display(),
+        adopt()
     ))
 }
 

@@ -14,16 +14,21 @@ use crate::error::{Error, Result};
 use crate::generate::{self, PlannedFile};
 use crate::layout::auto_import::auto_imports;
 use crate::layout::growth::{Kind, Layout, Scope, Source};
-use crate::layout::{part, Ownership, Platform, Role, AUTO_IMPORT_TEMPLATE};
+use crate::layout::{part, path_of, Ownership, Platform, Role, AUTO_IMPORT_TEMPLATE, MODULES_DIR};
 use crate::render::Renderer;
 use crate::write::{present, read_if_present, refuse_links};
 
 /// How to adopt a repository that `add-*` cannot grow yet.
-pub const ADOPT: &str = "To adopt it, give it what `nixscaffold new` writes (`nixscaffold new /tmp/reference --yes` \
-makes a copy to compare with): a .nixscaffold.yaml naming its `platforms` and option `namespace`, \
-lib/default.nix with scanPaths passed to every module system as lib.custom, and for each platform a \
-modules/PLATFORM/default.nix that is only `{ lib, ... }: { imports = lib.custom.scanPaths ./.; }`. \
-Then run this command again.";
+pub fn adopt() -> String {
+    format!(
+        "To adopt it, give it what `nixscaffold new` writes (`nixscaffold new /tmp/reference --yes` \
+         makes a copy to compare with): a .nixscaffold.yaml naming its `platforms` and option \
+         `namespace`, {} with scanPaths passed to every module system as lib.custom, and for each \
+         platform a {MODULES_DIR}/PLATFORM/default.nix that is only \
+         `{{ lib, ... }}: {{ imports = lib.custom.scanPaths ./.; }}`. Then run this command again.",
+        path_of(Role::Lib)
+    )
+}
 
 pub struct Plan {
     pub files: Vec<PlannedFile>,
@@ -152,10 +157,11 @@ impl Addition<'_> {
             Some(text) => warn_unless_auto_import(&root_file, &text, warnings),
             None => {
                 return Err(Error::usage(format!(
-                    "{} has no {} {} tree: {root_file} is missing, so nothing was added. {ADOPT}",
+                    "{} has no {} {} tree: {root_file} is missing, so nothing was added. {}",
                     self.repo.display(),
                     self.scope.word,
-                    self.kind.noun
+                    self.kind.noun,
+                    adopt()
                 )))
             }
         }
