@@ -18,7 +18,7 @@ flake/lib.nix and modules/default.nix. Their content follows from .nixscaffold.y
 is lost the next time the tool renders them and often breaks an assumption of another part (a \
 module registry that lists modules by hand, a pkgs without overlays). check renders each one for \
 this repository's answers and shows the difference as a unified diff (`-` the template, `+` the \
-repository). Only checked when .nixscaffold.yaml is present.",
+repository). Only checked when .nixscaffold.yaml records the answers.",
     fix: "Put the template's content back (the diff shows it), and move the change where it \
 belongs: a new module file, nixpkgs-config.nix, an overlay, or the answers in .nixscaffold.yaml.",
     severity: Severity::Warning,
