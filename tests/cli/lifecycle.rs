@@ -44,11 +44,8 @@ fn new_then_every_addition_stays_clean_under_check() {
         if answers.has(Platform::Home) {
             add(&repo, &["add-user", "extra"]);
         }
-        for (set, word) in [
-            (OverlaySet::Custom, "custom"),
-            (OverlaySet::CustomDarwin, "darwin"),
-            (OverlaySet::CustomPypi, "pypi"),
-        ] {
+        for set in OverlaySet::ALL {
+            let word = set.row().word;
             if answers.has_overlay(set) {
                 add(&repo, &["add-package", &format!("{word}/thing")]);
                 add(
