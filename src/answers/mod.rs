@@ -231,9 +231,10 @@ impl Answers {
     }
 
     /// A renderer over the templates these answers were made with: the built-in ones, or those of
-    /// the recorded `templates` folder in their place.
-    pub fn renderer(&self) -> Result<Renderer> {
-        if let Some(dir) = &self.templates {
+    /// the recorded `templates` folder in their place (a relative folder is relative to `repo`).
+    pub fn renderer(&self, repo: &Path) -> Result<Renderer> {
+        let templates = self.templates.as_ref().map(|dir| repo.join(dir));
+        if let Some(dir) = &templates {
             if !dir.is_dir() {
                 return Err(Error::usage(format!(
                     "{ANSWERS_FILE}: `templates: {}` is not a directory any more, so the files \
@@ -243,7 +244,7 @@ impl Answers {
                 )));
             }
         }
-        Renderer::new(self.templates.as_deref())
+        Renderer::new(templates.as_deref())
     }
 }
 

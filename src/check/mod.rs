@@ -379,7 +379,7 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
         }
     }
     let dirs_set: BTreeSet<String> = listing.dirs.iter().cloned().collect();
-    let expected = expect(project, &dirs_set)?;
+    let expected = expect(root, project, &dirs_set)?;
     let others: Vec<String> = listing
         .files
         .into_iter()
@@ -458,10 +458,10 @@ fn read_project_file(
 
 /// The expected model, built once: from the recorded answers (with their templates), else
 /// inferred from the directories.
-fn expect(project: Option<ProjectFile>, dirs: &BTreeSet<String>) -> Result<Expected> {
+fn expect(root: &Path, project: Option<ProjectFile>, dirs: &BTreeSet<String>) -> Result<Expected> {
     match project.and_then(|project| project.answers) {
         Some(answers) => {
-            let renderer = answers.renderer()?;
+            let renderer = answers.renderer(root)?;
             Expected::recorded(answers, &renderer)
         }
         None => Ok(Expected::inferred(

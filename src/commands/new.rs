@@ -43,7 +43,7 @@ pub fn run(args: &NewArgs) -> Result<i32> {
                 Some(std::fs::canonicalize(dir).map_err(|e| Error::io("resolve", dir, e))?);
             renderer
         }
-        None => answers.renderer()?,
+        None => answers.renderer(&dir)?,
     };
     let files = plan_new(&answers, &renderer)?;
 

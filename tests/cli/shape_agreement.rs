@@ -234,3 +234,28 @@ fn check_renders_each_template_once() {
     // flake/{default,pkgs,overlays,lib}.nix, modules/default.nix, modules/{nixos,darwin,home}/default.nix.
     assert_eq!(rendered, 9, "{stderr}");
 }
+
+/// A `templates` folder written by hand as a relative path is relative to the repository, wherever
+/// the command runs.
+#[test]
+fn a_relative_template_folder_is_relative_to_the_repository() {
+    let (scratch, repo) = new_repo(&["--platform", "nixos"]);
+    let tpl = scratch.path().join("tpl");
+    std::fs::create_dir_all(tpl.join("add")).unwrap();
+    std::fs::write(tpl.join("add/module.nix"), "# ours: {{entry.path}}\n{ }\n").unwrap();
+    let answers = repo.join(".nixscaffold.yaml");
+    let mut text = std::fs::read_to_string(&answers).unwrap();
+    text.push_str("templates: ../tpl\n");
+    std::fs::write(&answers, text).unwrap();
+    let elsewhere = scratch.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    nixscaffold(&elsewhere)
+        .args(["add-module", "nixos/web", "--repo"])
+        .arg(&repo)
+        .assert()
+        .success();
+    let module = std::fs::read_to_string(repo.join("modules/nixos/web.nix")).unwrap();
+    assert_eq!(module, "# ours: web\n{ }\n");
+    let (code, json) = check_json(&repo);
+    assert_eq!((code, names_and_files(&json)), (0, vec![]));
+}

@@ -91,7 +91,7 @@ fn prepare(request: &Request) -> Result<(PathBuf, String, Plan)> {
     let repo = find_repo(request.repo)?;
     // A file that records no answers (only `check:`) is refused here: defaults would be a guess.
     let answers = Answers::read(&repo)?.ok_or_else(|| not_adopted(&repo))?;
-    let renderer = answers.renderer()?;
+    let renderer = answers.renderer(&repo)?;
     let scope = plan::choose_scope(kind, &target, &answers)?;
     let layout = plan::choose_layout(kind, request)?;
     let plan = Addition {
