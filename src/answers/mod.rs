@@ -279,17 +279,18 @@ impl ProjectFile {
             Err(e) => return Err(Error::io("inspect", &path, e)),
             Ok(_) => {}
         }
-        ProjectFile::read_file(&path, &dir_name(repo)).map(Some)
+        ProjectFile::read_file(&path, &dir_name(repo), "").map(Some)
     }
 
-    /// Reads and validates the file at `path`; `dir_name` is the default name.
-    pub fn read_file(path: &Path, dir_name: &str) -> Result<ProjectFile> {
+    /// Reads and validates the file at `path`; `dir_name` is the default name; `hint` ends the
+    /// message of an answer that does not resolve (what else the caller can do about it).
+    pub fn read_file(path: &Path, dir_name: &str, hint: &str) -> Result<ProjectFile> {
         let mut file = AnswersFile::read(path)?;
         let check = file.check.take().unwrap_or_default();
         let answers = if file.records_answers() {
             let answers = file.resolve(dir_name).map_err(|message| Error::Config {
                 path: path.to_path_buf(),
-                message,
+                message: format!("{message}{hint}"),
             })?;
             Some(answers)
         } else {

@@ -424,18 +424,10 @@ fn read_project_file(
     let path = root.join(ANSWERS_FILE);
     match std::fs::symlink_metadata(&path) {
         Ok(meta) if meta.is_file() => {
-            let project = ProjectFile::read_file(&path, &crate::answers::dir_name(root)).map_err(
-                |e| match e {
-                    Error::Config { path, message } if !message.starts_with("line ") => {
-                        Error::Config {
-                            path,
-                            message: format!(
-                                "{message}; fix the file or remove it to let check infer the shape"
-                            ),
-                        }
-                    }
-                    e => e,
-                },
+            let project = ProjectFile::read_file(
+                &path,
+                &crate::answers::dir_name(root),
+                "; fix the file or remove it to let check infer the shape",
             )?;
             let settings = Settings::from_config(&project.check, &path)?;
             Ok((Some(project), settings))
