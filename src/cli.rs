@@ -50,6 +50,9 @@ pub enum Command {
     /// Audit a repository against the recommended shape and the Nix rules; never writes
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// Measure what evaluating each configuration costs, compare with a baseline, gate on budgets
+    #[command(after_help = crate::commands::eval::HELP)]
+    Eval(crate::commands::eval::EvalArgs),
     /// Explain a rule of `check` (by id or name), or list them all
     Explain {
         /// The rule, e.g. NS004 or orphan-file [default: list every rule]

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod eval;
 pub mod generate;
 pub mod git;
 pub mod layout;
@@ -56,6 +57,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             add::from_cli(&growth::PACKAGE, &a.target, &a.add, Some(&a.layout))
         }
         Command::Check(args) => commands::check::run(&args),
+        Command::Eval(args) => commands::eval::run(&args),
         Command::Explain { rule } => commands::explain::run(rule.as_deref()),
     };
     match result {

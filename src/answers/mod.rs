@@ -205,6 +205,7 @@ impl Answers {
             namespace: Some(self.namespace.clone()),
             templates: self.templates.clone(),
             check: None,
+            eval: None,
         }
     }
 
@@ -334,6 +335,9 @@ pub struct AnswersFile {
     /// Settings of `nixscaffold check`: rules off or with a severity, ignored paths. Not an answer.
     #[serde(default, skip_serializing)]
     pub check: Option<CheckSection>,
+    /// Settings of `nixscaffold eval`: budgets per figure and per configuration. Not an answer.
+    #[serde(default, skip_serializing)]
+    pub eval: Option<crate::eval::EvalConfig>,
 }
 
 impl AnswersFile {
@@ -351,13 +355,14 @@ impl AnswersFile {
             })
     }
 
-    /// Whether the file records any answer (not only its version, its templates or `check:`):
-    /// without one, defaults would be a guess.
+    /// Whether the file records any answer (not only its version, its templates, `check:` or
+    /// `eval:`): without one, defaults would be a guess.
     pub fn records_answers(&self) -> bool {
         let AnswersFile {
             version: _,
             templates: _,
             check: _,
+            eval: _,
             name,
             description,
             platforms,
@@ -394,6 +399,7 @@ impl AnswersFile {
             namespace: over.namespace.or(self.namespace),
             templates: over.templates.or(self.templates),
             check: over.check.or(self.check),
+            eval: over.eval.or(self.eval),
         }
     }
 

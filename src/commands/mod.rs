@@ -3,6 +3,7 @@
 pub mod add;
 pub mod check;
 pub mod completions;
+pub mod eval;
 pub mod explain;
 pub mod new;
 pub mod templates;

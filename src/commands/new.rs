@@ -141,6 +141,7 @@ fn flags_as_answers(args: &NewArgs) -> AnswersFile {
         namespace: args.namespace.clone(),
         templates: None,
         check: None,
+        eval: None,
     }
 }
 

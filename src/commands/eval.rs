@@ -1,0 +1,269 @@
+//! `nixscaffold eval`: evaluates each configuration with the user's `nix`, reports what it cost,
+//! compares with the committed baseline and exits 1 when a figure grew over its budget.
+
+use std::ffi::OsString;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::answers::{AnswersFile, ANSWERS_FILE};
+use crate::cli::CheckFormat;
+use crate::error::{Error, Result};
+use crate::eval::attribution::Sources;
+use crate::eval::baseline::{Baseline, BASELINE_FILE};
+use crate::eval::compare::{self, Row};
+use crate::eval::report::{self, Run};
+use crate::eval::run::{self, Nix};
+use crate::eval::stats::Stats;
+use crate::eval::{Configuration, EvalConfig, Measurement, Outcome};
+use crate::{git, out};
+
+pub const HELP: &str = "\
+What it measures:
+  Each configuration's whole system is evaluated with your own `nix`, one `nix eval` process per
+  configuration: nixosConfigurations.*.config.system.build.toplevel.drvPath, darwinConfigurations.*
+  .system.drvPath and homeConfigurations.*.activationPackage.drvPath. Nix's own statistics
+  (NIX_SHOW_STATS) give the figures: cpu (seconds), function-calls, primop-calls, thunks, values,
+  sets, envs, list-elements, lookups, bytes (allocated) and gc-heap. Call counts per source position
+  (NIX_COUNT_CALLS) are folded by file: the report names the repository's own files that cost the
+  most, and which of them grew.
+
+Baseline and budgets:
+  --save-baseline writes the figures to .nixscaffold-eval.json (commit it), one entry per Nix
+  version (`nix --version`), since counts differ between evaluators. A later run with the same
+  Nix compares with it and exits 1 when a figure grew over its budget. Budgets, in .nixscaffold.yaml:
+    eval:
+      budgets: { thunks: \"+5%\", function-calls: \"+5%\", cpu: \"+20%\" }
+      configurations:
+        nixosConfigurations.big: { thunks: \"+10%\", bytes: off }
+  A budget is +N% , +N (in the figure's unit; seconds for cpu) or off. Defaults: +5% for every count,
+  +10% for bytes; cpu and gc-heap are off (time is noisy: gate it with --repeat 5; the heap grows in
+  steps). Counts are deterministic and compared exactly.
+
+Examples:
+  nixscaffold eval                                   # measure, compare with the baseline
+  nixscaffold eval --save-baseline                   # accept today's figures
+  nixscaffold eval --attr nixosConfigurations.laptop --repeat 5
+  nixscaffold eval --format github -- --override-input nixpkgs github:NixOS/nixpkgs/nixos-unstable
+
+Exit codes:
+  0  measured; every configuration within its budgets (or no baseline yet, or --save-baseline)
+  1  a configuration grew over a budget
+  2  a configuration failed to evaluate (the others are still measured), `nix` is missing, or a
+     usage or I/O error";
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The repository [default: the nearest directory upwards from here with a flake.nix]
+    pub dir: Option<PathBuf>,
+
+    /// Measure this flake attribute instead of every configuration; repeatable. A configuration's
+    /// name (e.g. nixosConfigurations.laptop) measures its whole system
+    #[arg(long = "attr", value_name = "ATTR")]
+    pub attrs: Vec<String>,
+
+    /// How many `nix eval` processes run at once [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// Evaluate each configuration N times and take the median CPU time (counts do not vary)
+    #[arg(long, value_name = "N", default_value = "1")]
+    pub repeat: NonZeroUsize,
+
+    /// Save the figures as the baseline of this Nix version in .nixscaffold-eval.json
+    #[arg(long)]
+    pub save_baseline: bool,
+
+    /// Output format: human (a table), json (schema in docs/eval-schema.json) or github
+    /// (workflow annotations on the configurations over budget)
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+
+    /// Arguments for every `nix` call, after `--` (e.g. -- --override-input nixpkgs ../nixpkgs)
+    #[arg(last = true, value_name = "NIX ARGS")]
+    pub nix_args: Vec<OsString>,
+}
+
+pub fn run(args: &EvalArgs) -> Result<i32> {
+    let dir = find_repo(args.dir.as_deref())?;
+    let config = read_config(&dir)?;
+    let baseline = Baseline::read(&dir)?;
+    let nix = Nix::find(&dir, args.nix_args.clone())?;
+    let configurations = if args.attrs.is_empty() {
+        nix.discover()?
+    } else {
+        args.attrs
+            .iter()
+            .map(|a| run::configuration_of(a))
+            .collect()
+    };
+    if configurations.is_empty() {
+        return Err(Error::usage(format!(
+            "{} has no nixosConfigurations, darwinConfigurations or homeConfigurations; name what \
+             to measure with --attr (e.g. --attr packages.x86_64-linux.default.drvPath)",
+            dir.display()
+        )));
+    }
+    let sources = Sources::new(&dir, nix.source_path(), git::work_tree(&dir).as_deref());
+    let jobs = args
+        .jobs
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
+    let measured = run::parallel(&configurations, jobs, progress_label, |c| {
+        measure(&nix, &sources, c, args.repeat.get())
+    });
+
+    let saved = baseline.as_ref().and_then(|b| b.of(&nix.version));
+    let pairs: Vec<(Configuration, Outcome)> = configurations.into_iter().zip(measured).collect();
+    let rows = compare::rows(pairs, saved, &config);
+    let unmeasured = match saved {
+        Some(saved) if args.attrs.is_empty() => saved
+            .configurations
+            .keys()
+            .filter(|id| !rows.iter().any(|r| &r.configuration.id == *id))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let state = match (&baseline, saved) {
+        (None, _) => report::Baseline::None,
+        (Some(_), None) => report::Baseline::OtherEvaluators,
+        (Some(_), Some(_)) => report::Baseline::Compared,
+    };
+    let save = args.save_baseline && save_baseline(&dir, baseline, &nix.version, &rows, args)?;
+    let run = Run {
+        evaluator: &nix.version,
+        baseline: state,
+        rows: &rows,
+        unmeasured,
+        saved: save,
+    };
+    let text = match args.format {
+        CheckFormat::Human => report::human(&run),
+        CheckFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&report::json(&run))
+                .map_err(|e| Error::Internal(format!("cannot write JSON: {e}")))?;
+            text.push('\n');
+            text
+        }
+        CheckFormat::Github => report::github(&run),
+    };
+    out::document(text)?;
+    Ok(compare::exit_code(&rows, save))
+}
+
+/// `DIR`, or the nearest directory with a `flake.nix` from here upwards; absolute.
+fn find_repo(given: Option<&Path>) -> Result<PathBuf> {
+    let here = std::env::current_dir()
+        .map_err(|e| Error::io("read", Path::new("the current directory"), e))?;
+    match given {
+        Some(dir) => {
+            let dir = here.join(dir);
+            if !dir.join("flake.nix").is_file() {
+                return Err(Error::usage(format!(
+                    "{}: there is no flake.nix there; give the flake's top directory",
+                    dir.display()
+                )));
+            }
+            Ok(dir)
+        }
+        None => here
+            .ancestors()
+            .find(|dir| dir.join("flake.nix").is_file())
+            .map(Path::to_path_buf)
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "no flake.nix in {} or any directory above it; run this inside a flake or give \
+                     its directory",
+                    here.display()
+                ))
+            }),
+    }
+}
+
+/// The `eval:` section of `.nixscaffold.yaml`, or the defaults when there is none.
+fn read_config(dir: &Path) -> Result<EvalConfig> {
+    let path = dir.join(ANSWERS_FILE);
+    if !path.is_file() {
+        return Ok(EvalConfig::default());
+    }
+    Ok(AnswersFile::read(&path)?.eval.unwrap_or_default())
+}
+
+/// Evaluates `configuration` `repeat` times: the counts of the first run, the median CPU time.
+fn measure(nix: &Nix, sources: &Sources, configuration: &Configuration, repeat: usize) -> Outcome {
+    let mut runs: Vec<Stats> = Vec::new();
+    for _ in 0..repeat {
+        match nix.measure(configuration) {
+            Ok(stats) => runs.push(stats),
+            Err(error) => return Outcome::Failed(error),
+        }
+    }
+    let mut times: Vec<f64> = runs.iter().map(|s| s.figures().cpu).collect();
+    times.sort_by(f64::total_cmp);
+    let Some(first) = runs.first() else {
+        return Outcome::Failed("nothing was evaluated".into());
+    };
+    let mut figures = first.figures();
+    figures.cpu = median(&times);
+    Outcome::Measured(Measurement {
+        figures,
+        files: sources.fold(first),
+    })
+}
+
+/// The median of sorted `values`: the middle one, or the mean of the two middle ones.
+fn median(values: &[f64]) -> f64 {
+    match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+fn progress_label(configuration: &Configuration, outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Measured(m) => format!("{} {:.3}s", configuration.id, m.figures.cpu),
+        Outcome::Failed(_) => format!("{} failed", configuration.id),
+    }
+}
+
+/// Saves the measured figures as the baseline of `evaluator`, unless a configuration failed (a
+/// baseline with a hole would hide it). Returns whether it saved.
+fn save_baseline(
+    dir: &Path,
+    baseline: Option<Baseline>,
+    evaluator: &str,
+    rows: &[Row],
+    args: &EvalArgs,
+) -> Result<bool> {
+    if rows.iter().any(|r| matches!(r.outcome, Outcome::Failed(_))) {
+        tell!(
+            "warning: {BASELINE_FILE} was not saved: a configuration failed to evaluate; fix it and \
+             run --save-baseline again"
+        );
+        return Ok(false);
+    }
+    let measured: Vec<(String, &Measurement)> = rows
+        .iter()
+        .filter_map(|r| Some((r.configuration.id.clone(), r.measurement()?)))
+        .collect();
+    let mut baseline = baseline.unwrap_or_default();
+    baseline.record(evaluator, &measured, args.attrs.is_empty());
+    baseline.write(dir)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn the_median_is_the_middle_value() {
+        assert_eq!(median(&[]), 0.0);
+        assert_eq!(median(&[3.0]), 3.0);
+        assert_eq!(median(&[1.0, 2.0, 9.0]), 2.0);
+        assert_eq!(median(&[1.0, 2.0, 4.0, 9.0]), 3.0);
+    }
+}
