@@ -39,7 +39,7 @@ impl Sources {
         let in_store = self
             .store
             .as_deref()
-            .and_then(|store| under(file, store))
+            .and_then(|store| in_copy(file, store))
             .and_then(|rest| {
                 if self.inside.is_empty() {
                     Some(rest)
@@ -65,6 +65,15 @@ impl Sources {
         }
         files
     }
+}
+
+/// `path` below the store copy `store`, which a store in another root (`--store /tmp/s`) puts
+/// below that root: `/tmp/s/nix/store/<hash>-source/rest` gives `rest`. The hash makes it unique.
+fn in_copy<'a>(path: &'a str, store: &str) -> Option<&'a str> {
+    let store = store.trim_end_matches('/');
+    let at = path.find(&format!("{store}/"))?;
+    let root = &path[..at];
+    (root.is_empty() || root.starts_with('/')).then(|| &path[at + store.len() + 1..])
 }
 
 /// `path` below `dir` (`dir/rest` gives `rest`), by whole path components.

@@ -170,6 +170,17 @@ impl serde::de::Visitor<'_> for LimitVisitor {
         Limit::parse(text).map_err(E::custom)
     }
 
+    /// YAML 1.1 reads a bare `off` as `false`.
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Limit, E> {
+        if value {
+            Err(E::custom(
+                "eval: a budget is \"+N%\", \"+N\" or off; `on`/`true` is not a budget",
+            ))
+        } else {
+            Ok(Limit::Off)
+        }
+    }
+
     fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Limit, E> {
         Ok(Limit::Absolute(n as f64))
     }
@@ -261,7 +272,7 @@ mod tests {
     fn the_section_reads_with_defaults_under_it() {
         let config = parse(
             "eval:\n  budgets:\n    thunks: \"+10%\"\n    cpu: \"+20%\"\n  configurations:\n    \
-             nixosConfigurations.big:\n      thunks: \"off\"\n",
+             nixosConfigurations.big:\n      thunks: off\n      values: +100\n",
         )
         .unwrap();
         assert_eq!(config.limit("a", Figure::Thunks), Limit::Percent(1000));

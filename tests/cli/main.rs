@@ -6,6 +6,7 @@ mod support;
 mod add;
 mod add_properties;
 mod check;
+mod eval;
 mod hostile;
 mod hostile_check;
 mod lifecycle;
