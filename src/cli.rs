@@ -10,7 +10,7 @@ use crate::answers::{OverlaySet, Platform};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (for `check`: no findings)
-  1  `check` found drift or findings
+  1  `check` found drift or findings; `eval`: a configuration grew over a budget
   2  usage or I/O error; nothing was changed";
 
 #[derive(Debug, Parser)]
@@ -50,7 +50,7 @@ pub enum Command {
     /// Audit a repository against the recommended shape and the Nix rules; never writes
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
-    /// Measure what evaluating each configuration costs, compare with a baseline, gate on budgets
+    /// Measure what evaluating each configuration costs, and gate it on budgets
     #[command(after_help = crate::commands::eval::HELP)]
     Eval(crate::commands::eval::EvalArgs),
     /// Explain a rule of `check` (by id or name), or list them all

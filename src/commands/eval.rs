@@ -37,9 +37,9 @@ Baseline and budgets:
       budgets: { thunks: \"+5%\", function-calls: \"+5%\", cpu: \"+20%\" }
       configurations:
         nixosConfigurations.big: { thunks: \"+10%\", bytes: off }
-  A budget is +N% , +N (in the figure's unit; seconds for cpu) or off. Defaults: +5% for every count,
-  +10% for bytes; cpu and gc-heap are off (time is noisy: gate it with --repeat 5; the heap grows in
-  steps). Counts are deterministic and compared exactly.
+  A budget is +N%, +N (in the figure's unit; seconds for cpu) or off. Defaults: +5% for every
+  count, +10% for bytes; cpu and gc-heap are off (time is noisy: gate it with --repeat 5; the
+  heap grows in steps). Counts are deterministic and compared exactly.
 
 Examples:
   nixscaffold eval                                   # measure, compare with the baseline

@@ -265,7 +265,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 pub fn json(run: &Run<'_>) -> Value {
     json!({
-        "version": JSON_SCHEMA_VERSION,
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": { "name": "nixscaffold", "version": env!("CARGO_PKG_VERSION") },
         "evaluator": run.evaluator,
         "baseline": {
             "file": BASELINE_FILE,

@@ -510,3 +510,73 @@ fn a_directory_without_a_flake_is_a_usage_error() {
         run.stderr
     );
 }
+
+/// Asserts that `value` has every field `schema` requires and no field it does not declare, all the
+/// way down (a small check of docs/eval-schema.json's object structure, `$ref`s followed).
+fn assert_conforms(value: &Value, schema: &Value, root: &Value, at: &str) {
+    let schema = match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.strip_prefix("#/$defs/").expect("a local $ref");
+            &root["$defs"][name]
+        }
+        None => schema,
+    };
+    if let Some(object) = value.as_object() {
+        let properties = schema["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{at}: no properties"));
+        for key in object.keys() {
+            assert!(
+                properties.contains_key(key),
+                "{at}.{key} is not in docs/eval-schema.json"
+            );
+            assert_conforms(&object[key], &properties[key], root, &format!("{at}.{key}"));
+        }
+        for required in schema["required"].as_array().into_iter().flatten() {
+            let key = required.as_str().unwrap();
+            assert!(
+                object.contains_key(key),
+                "{at}.{key} is required by the schema"
+            );
+        }
+    } else if let Some(items) = value.as_array() {
+        for (i, item) in items.iter().enumerate() {
+            assert_conforms(item, &schema["items"], root, &format!("{at}[{i}]"));
+        }
+    }
+    if let Some(allowed) = schema["enum"].as_array() {
+        assert!(
+            allowed.contains(value),
+            "{at} = {value} is not one of {allowed:?}"
+        );
+    }
+}
+
+#[test]
+fn the_json_report_follows_its_documented_schema() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/eval-schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let flake = Flake::load();
+    let (first, _) = flake.eval_json(&["--save-baseline"]);
+    assert_conforms(&first, &schema, &schema, "");
+    flake.add_modules(3);
+    flake.write(
+        "modules/home/broken.nix",
+        "{ ... }:\n{\n  settings.broken = throw \"no\";\n}\n",
+    );
+    let (compared, code) = flake.eval_json(&[]);
+    assert_eq!(code, 2);
+    let statuses: Vec<&str> = compared["configurations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["over-budget", "within-budget", "failed"]);
+    assert_conforms(&compared, &schema, &schema, "");
+}
