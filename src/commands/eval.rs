@@ -2,6 +2,7 @@
 //! compares with the committed baseline and exits 1 when a figure grew over its budget.
 
 use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
@@ -110,6 +111,13 @@ pub fn run(args: &EvalArgs) -> Result<i32> {
         .jobs
         .or_else(|| std::thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get);
+    if std::io::stderr().is_terminal() {
+        tell!(
+            "Evaluating {} with {}, {jobs} at a time…",
+            plural(configurations.len()),
+            nix.version
+        );
+    }
     let measured = run::parallel(&configurations, jobs, progress_label, |c| {
         measure(&nix, &sources, c, args.repeat.get())
     });
@@ -166,7 +174,8 @@ fn find_repo(given: Option<&Path>) -> Result<PathBuf> {
                     dir.display()
                 )));
             }
-            Ok(dir)
+            // Without `..` or links: Nix names the files by this path when it evaluates in place.
+            std::fs::canonicalize(&dir).map_err(|e| Error::io("read", &dir, e))
         }
         None => here
             .ancestors()
@@ -220,6 +229,10 @@ fn median(values: &[f64]) -> f64 {
         n if n % 2 == 1 => values[n / 2],
         n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     }
+}
+
+fn plural(n: usize) -> String {
+    format!("{n} configuration{}", if n == 1 { "" } else { "s" })
 }
 
 fn progress_label(configuration: &Configuration, outcome: &Outcome) -> String {

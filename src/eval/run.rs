@@ -88,27 +88,25 @@ impl Nix {
             .output()
     }
 
-    /// Every configuration the flake holds, by kind, in name order.
+    /// Every configuration the flake holds, by kind, in name order. The kinds are listed at once.
     pub fn discover(&self) -> Result<Vec<Configuration>> {
+        let listed: Vec<Result<Vec<String>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = KINDS
+                .iter()
+                .map(|(kind, _)| scope.spawn(move || self.names(kind)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::Internal("listing configurations stopped".into()))
+                    })
+                })
+                .collect()
+        });
         let mut found = Vec::new();
-        for (kind, top) in KINDS {
-            let output = self
-                .eval_json(kind, "builtins.attrNames")
-                .map_err(|e| Error::usage(format!("cannot run `nix eval`: {e}")))?;
-            if !output.status.success() {
-                let stderr = String::from_utf8_lossy(&output.stderr);
-                if stderr.contains("does not provide attribute") {
-                    continue;
-                }
-                return Err(Error::usage(format!(
-                    "cannot list the flake's {kind}: nix says:\n{}",
-                    last_lines(&output.stderr)
-                )));
-            }
-            let names: Vec<String> = serde_json::from_slice(&output.stdout).map_err(|e| {
-                Error::Internal(format!("`nix eval` printed names that are not JSON: {e}"))
-            })?;
-            for name in names {
+        for ((kind, top), names) in KINDS.iter().zip(listed) {
+            for name in names? {
                 let id = format!("{kind}.{}", attr_name(&name));
                 found.push(Configuration {
                     attr: format!("{id}.{top}"),
@@ -117,6 +115,26 @@ impl Nix {
             }
         }
         Ok(found)
+    }
+
+    /// The names in the flake's output `kind` (e.g. `nixosConfigurations`); none when it has none.
+    fn names(&self, kind: &str) -> Result<Vec<String>> {
+        let output = self
+            .eval_json(kind, "builtins.attrNames")
+            .map_err(|e| Error::usage(format!("cannot run `nix eval`: {e}")))?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            if stderr.contains("does not provide attribute") {
+                return Ok(Vec::new());
+            }
+            return Err(Error::usage(format!(
+                "cannot list the flake's {kind}; nix says:\n{}",
+                last_lines(&output.stderr)
+            )));
+        }
+        serde_json::from_slice(&output.stdout).map_err(|e| {
+            Error::Internal(format!("`nix eval` printed names that are not JSON: {e}"))
+        })
     }
 
     /// The store path the flake's source was copied to (`/nix/store/…-source`), from
