@@ -91,6 +91,9 @@ pub fn run(args: &EvalArgs) -> Result<i32> {
     let config = read_config(&dir)?;
     let baseline = Baseline::read(&dir)?;
     let nix = Nix::find(&dir, args.nix_args.clone())?;
+    // First, alone: `nix flake metadata` writes a missing or outdated flake.lock, which the
+    // parallel evaluations below would otherwise all try to write.
+    let store_copy = nix.source_path();
     let configurations = if args.attrs.is_empty() {
         nix.discover()?
     } else {
@@ -106,7 +109,7 @@ pub fn run(args: &EvalArgs) -> Result<i32> {
             dir.display()
         )));
     }
-    let sources = Sources::new(&dir, nix.source_path(), git::work_tree(&dir).as_deref());
+    let sources = Sources::new(&dir, store_copy, git::work_tree(&dir).as_deref());
     let jobs = args
         .jobs
         .or_else(|| std::thread::available_parallelism().ok())

@@ -580,3 +580,26 @@ fn the_json_report_follows_its_documented_schema() {
     assert_eq!(statuses, ["over-budget", "within-budget", "failed"]);
     assert_conforms(&compared, &schema, &schema, "");
 }
+
+#[test]
+fn arguments_after_dashes_reach_nix_and_an_overridden_input_is_measured() {
+    nix_tool("nix");
+    let flake = Flake {
+        fixture: Fixture::load("eval/with-input"),
+    };
+    let run = flake.eval(&["--save-baseline"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        flake.root().join("flake.lock").is_file(),
+        "nix locked the input"
+    );
+
+    let heavy = flake.root().join("settings-heavy");
+    let override_arg = format!("path:{}", heavy.display());
+    let (json, code) = flake.eval_json(&["--", "--override-input", "settings", &override_arg]);
+    assert_eq!(code, 1, "{json:#}");
+    let host = configuration(&json, "nixosConfigurations.host");
+    assert!(exceeded(host).contains(&"function-calls"), "{host:#}");
+    // The input is copied to a store path of its own: its files are not the repository's.
+    assert_eq!(file_names(host), ["flake.nix"]);
+}
