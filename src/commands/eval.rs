@@ -94,21 +94,7 @@ pub fn run(args: &EvalArgs) -> Result<i32> {
     // First, alone: `nix flake metadata` writes a missing or outdated flake.lock, which the
     // parallel evaluations below would otherwise all try to write.
     let store_copy = nix.source_path();
-    let configurations = if args.attrs.is_empty() {
-        nix.discover()?
-    } else {
-        args.attrs
-            .iter()
-            .map(|a| run::configuration_of(a))
-            .collect()
-    };
-    if configurations.is_empty() {
-        return Err(Error::usage(format!(
-            "{} has no nixosConfigurations, darwinConfigurations or homeConfigurations; name what \
-             to measure with --attr (e.g. --attr packages.x86_64-linux.default.drvPath)",
-            dir.display()
-        )));
-    }
+    let configurations = configurations(&nix, &args.attrs, &dir)?;
     let sources = Sources::new(&dir, store_copy, git::work_tree(&dir).as_deref());
     let jobs = args
         .jobs
@@ -129,6 +115,7 @@ pub fn run(args: &EvalArgs) -> Result<i32> {
     let pairs: Vec<(Configuration, Outcome)> = configurations.into_iter().zip(measured).collect();
     let rows = compare::rows(pairs, saved, &config);
     let unmeasured = match saved {
+        // Only a full run knows that a configuration is gone.
         Some(saved) if args.attrs.is_empty() => saved
             .configurations
             .keys()
@@ -150,18 +137,37 @@ pub fn run(args: &EvalArgs) -> Result<i32> {
         unmeasured,
         saved: save,
     };
-    let text = match args.format {
-        CheckFormat::Human => report::human(&run),
+    out::document(render(&run, args.format)?)?;
+    Ok(compare::exit_code(&rows, save))
+}
+
+/// The configurations to measure: those `--attr` names, else every one the flake holds.
+fn configurations(nix: &Nix, attrs: &[String], dir: &Path) -> Result<Vec<Configuration>> {
+    if !attrs.is_empty() {
+        return Ok(attrs.iter().map(|a| run::configuration_of(a)).collect());
+    }
+    let found = nix.discover()?;
+    if found.is_empty() {
+        return Err(Error::usage(format!(
+            "{} has no nixosConfigurations, darwinConfigurations or homeConfigurations; name what \
+             to measure with --attr (e.g. --attr packages.x86_64-linux.default.drvPath)",
+            dir.display()
+        )));
+    }
+    Ok(found)
+}
+
+fn render(run: &Run<'_>, format: CheckFormat) -> Result<String> {
+    Ok(match format {
+        CheckFormat::Human => report::human(run),
         CheckFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&report::json(&run))
+            let mut text = serde_json::to_string_pretty(&report::json(run))
                 .map_err(|e| Error::Internal(format!("cannot write JSON: {e}")))?;
             text.push('\n');
             text
         }
-        CheckFormat::Github => report::github(&run),
-    };
-    out::document(text)?;
-    Ok(compare::exit_code(&rows, save))
+        CheckFormat::Github => report::github(run),
+    })
 }
 
 /// `DIR`, or the nearest directory with a `flake.nix` from here upwards; absolute.

@@ -603,3 +603,18 @@ fn arguments_after_dashes_reach_nix_and_an_overridden_input_is_measured() {
     // The input is copied to a store path of its own: its files are not the repository's.
     assert_eq!(file_names(host), ["flake.nix"]);
 }
+
+#[test]
+fn a_flake_without_configurations_asks_for_attr() {
+    let flake = Flake::load();
+    flake.write("flake.nix", "{\n  outputs = { self }: { };\n}\n");
+    let run = flake.eval(&[]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("has no nixosConfigurations, darwinConfigurations or homeConfigurations"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--attr"), "{}", run.stderr);
+}
