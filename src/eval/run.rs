@@ -173,7 +173,13 @@ impl Nix {
             return Err(last_lines(&output.stderr));
         }
         let text = std::fs::read_to_string(stats_file.path())
-            .map_err(|e| format!("Nix wrote no statistics ({e}); is this Nix too old?"))?;
+            .map_err(|e| format!("cannot read the statistics Nix wrote: {e}"))?;
+        if text.trim().is_empty() {
+            return Err(format!(
+                "{} wrote no statistics to NIX_SHOW_STATS_PATH; nixscaffold eval needs a Nix that does (2.8 and later do)",
+                self.version
+            ));
+        }
         Stats::parse(&text)
     }
 }
