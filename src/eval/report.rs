@@ -92,10 +92,12 @@ fn table(out: &mut String, rows: &[Row]) {
         lines.push(line);
     }
     let columns = lines[0].len();
+    // A failed configuration's line has two cells; it does not widen the figures' columns.
     let widths: Vec<usize> = (0..columns)
         .map(|i| {
             lines
                 .iter()
+                .filter(|l| i == 0 || l.len() == columns)
                 .filter_map(|l| l.get(i))
                 .map(|c| c.chars().count())
                 .max()
@@ -149,10 +151,11 @@ fn details(out: &mut String, row: &Row) {
         .iter()
         .filter(|c| c.delta() != 0.0 || c.exceeded)
         .collect();
+    let counts_changed = changed.iter().any(|c| c.figure != Figure::Cpu);
     let verdict = if row.over_budget() {
         "OVER BUDGET"
-    } else if changed.is_empty() {
-        "same as the baseline"
+    } else if !counts_changed {
+        "within budget, the same counts as the baseline"
     } else {
         "within budget"
     };
