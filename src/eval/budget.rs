@@ -294,6 +294,19 @@ mod tests {
     }
 
     #[test]
+    fn an_eval_section_is_a_setting_not_an_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".nixscaffold.yaml");
+        std::fs::write(&path, "eval:\n  budgets:\n    thunks: \"+5%\"\n").unwrap();
+        let file = AnswersFile::read(&path).unwrap();
+        assert!(file.eval.is_some());
+        assert!(
+            !file.records_answers(),
+            "an eval-only file does not adopt the shape"
+        );
+    }
+
+    #[test]
     fn mistakes_are_reported_at_their_line_and_column() {
         let error = parse("eval:\n  budgets:\n    thunk: \"+5%\"\n").unwrap_err();
         assert!(error.contains("there is no figure `thunk`"), "{error}");
