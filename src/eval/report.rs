@@ -248,15 +248,14 @@ fn summary(run: &Run<'_>) -> String {
             plural(over, "configuration", "configurations")
         ));
     }
+    let compared = run.baseline == Baseline::Compared;
     if run.saved {
         parts.push(format!("saved the figures to {BASELINE_FILE}"));
-    } else if failed > 0 && run.baseline != Baseline::Compared {
-        // Nothing to add: the failure is the news.
-    } else if run.baseline != Baseline::Compared {
+    } else if !compared && failed == 0 {
         parts.push(format!(
             "save a baseline with `nixscaffold eval --save-baseline` and commit {BASELINE_FILE}"
         ));
-    } else if over == 0 && failed == 0 {
+    } else if compared && over == 0 && failed == 0 {
         parts.push("every configuration is within its budgets".into());
     }
     parts.join("; ")
