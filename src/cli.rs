@@ -75,13 +75,18 @@ Examples:
   nixscaffold check ~/nix-config --format json
   nixscaffold check --format github      # annotations in a GitHub Actions workflow
 
+Lints (getenv, cache-keys, ...) apply to every repository. Shape rules (missing-part,
+hand-listed-imports, ...) are findings only where .nixscaffold.yaml records answers; elsewhere
+check prints the distance to the shape, which does not change the exit code. A shape rule given
+a severity in check.rules reports findings in any repository (`nixscaffold explain` lists kinds).
+
 Rules can be turned off or given a severity, and paths ignored, in .nixscaffold.yaml:
   check:
     rules: { orphan-file: off, NS008: error }
     ignore: [ \"vendor/**\" ]
 
 Exit codes:
-  0  no findings
+  0  no findings (the distance to the shape is no finding)
   1  findings (errors or warnings)
   2  usage or I/O error (unreadable directory, invalid .nixscaffold.yaml)";
 
@@ -94,6 +99,10 @@ pub struct CheckArgs {
     /// json (schema in docs/check-schema.json) or github (workflow annotations)
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+
+    /// List every skipped path with its reason (by default they are counted, grouped by reason)
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::check::Outcome;
 use crate::layout::expected::Shape;
-use crate::rules::Severity;
+use crate::rules::{Finding, Severity};
 
 /// The version of the JSON output's schema; it changes only when a field changes meaning or goes.
 pub const JSON_SCHEMA_VERSION: u32 = 1;
@@ -38,13 +38,104 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-pub fn human(outcome: &Outcome, color: bool) -> String {
+/// How a repository adopts the shape: the one place `check` says it (the distance summary in every
+/// format reads it from here).
+pub const HOW_TO_ADOPT: &str =
+    "record your answers (platforms, namespace, hosts, users) in .nixscaffold.yaml, as `nixscaffold new` writes it";
+
+/// The shape findings of a repository that did not adopt the shape, summed up by rule: what
+/// differs, in a few words each.
+pub fn distance_items(distance: &[Finding]) -> Vec<(&'static str, &'static str, String)> {
+    let mut by_rule: BTreeMap<(&'static str, &'static str), Vec<&Finding>> = BTreeMap::new();
+    for finding in distance {
+        by_rule
+            .entry((finding.rule, finding.name))
+            .or_default()
+            .push(finding);
+    }
+    by_rule
+        .into_iter()
+        .map(|((rule, name), found)| (rule, name, distance_text(name, &found)))
+        .collect()
+}
+
+fn distance_text(name: &str, found: &[&Finding]) -> String {
+    let mut files: Vec<&str> = found.iter().map(|f| f.file.as_str()).collect();
+    files.dedup();
+    let count = found.len();
+    let in_files = if files.len() > 1 {
+        format!(" in {}", plural(files.len(), "file", "files"))
+    } else {
+        format!(" in {}", files[0])
+    };
+    match name {
+        "missing-part" => {
+            let shown: Vec<&str> = files.iter().copied().take(4).collect();
+            let more = files.len() - shown.len();
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!("missing {}{more}", shown.join(", "))
+        }
+        "hand-listed-imports" => format!(
+            "{}{in_files}",
+            plural(count, "hand-listed import list", "hand-listed import lists")
+        ),
+        "managed-drift" => format!(
+            "{} unlike its template",
+            plural(count, "managed file", "managed files")
+        ),
+        "scanpaths-drift" => format!(
+            "{} unlike the recommended helper{in_files}",
+            plural(count, "scanPaths definition", "scanPaths definitions")
+        ),
+        "scattered-module-outputs" => format!(
+            "{} outside modules/default.nix{in_files}",
+            plural(count, "module output", "module outputs")
+        ),
+        other => format!("{}{in_files}", plural(count, other, other)),
+    }
+}
+
+/// The distance summary in one line, or `None` when the repository adopted the shape.
+pub fn distance_line(outcome: &Outcome) -> Option<String> {
+    if outcome.adopted {
+        return None;
+    }
+    let items = distance_items(&outcome.distance);
+    if items.is_empty() {
+        return Some("nothing that check measures differs".into());
+    }
+    Some(
+        items
+            .into_iter()
+            .map(|(_, _, text)| text)
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
+/// Skipped paths grouped by reason, most frequent first: `(reason, count)`.
+fn skipped_reasons(outcome: &Outcome) -> Vec<(&str, usize)> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in &outcome.skipped {
+        *counts.entry(s.reason.as_str()).or_default() += 1;
+    }
+    let mut reasons: Vec<(&str, usize)> = counts.into_iter().collect();
+    reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    reasons
+}
+
+/// The human report. `verbose` lists every skipped path; otherwise they are counted by reason.
+pub fn human(outcome: &Outcome, color: bool, verbose: bool) -> String {
     let p = Paint { on: color };
     let mut out = String::new();
     let shape = outcome.describe_shape();
     let _ = writeln!(out, "Checking {} ({shape})", outcome.root.display());
 
-    let mut by_file: BTreeMap<&str, Vec<&crate::rules::Finding>> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for finding in &outcome.findings {
         by_file.entry(&finding.file).or_default().push(finding);
     }
@@ -86,11 +177,29 @@ pub fn human(outcome: &Outcome, color: bool) -> String {
             }
         }
     }
-    if !outcome.skipped.is_empty() {
+    if verbose && !outcome.skipped.is_empty() {
         let _ = writeln!(out, "\nSkipped:");
         for s in &outcome.skipped {
             let _ = writeln!(out, "  {}: {}", s.path, s.reason);
         }
+    } else if !outcome.skipped.is_empty() {
+        let reasons: Vec<String> = skipped_reasons(outcome)
+            .into_iter()
+            .map(|(reason, n)| format!("{reason} ({n})"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nSkipped {} (`--verbose` lists them): {}",
+            plural(outcome.skipped.len(), "path", "paths"),
+            reasons.join("; ")
+        );
+    }
+    if let Some(line) = distance_line(outcome) {
+        let _ = writeln!(
+            out,
+            "\n{} {line}.\n  To adopt the shape: {HOW_TO_ADOPT}.",
+            p.paint("1", "Distance to the shape (not findings: this repository has not adopted it):"),
+        );
     }
     let checked = plural(outcome.files_checked, ".nix file", ".nix files");
     if outcome.findings.is_empty() {
@@ -136,8 +245,27 @@ pub fn json(outcome: &Outcome) -> Value {
             "skipped": outcome.skipped.len(),
         },
         "findings": outcome.findings,
+        "distance": distance_json(outcome),
         "skipped": outcome.skipped.iter().map(|s| json!({ "path": s.path, "reason": s.reason })).collect::<Vec<_>>(),
     })
+}
+
+/// The distance to the shape, or null when the repository adopted it (then shape findings are
+/// findings).
+fn distance_json(outcome: &Outcome) -> Value {
+    let Some(summary) = distance_line(outcome) else {
+        return Value::Null;
+    };
+    let items: Vec<Value> = distance_items(&outcome.distance)
+        .into_iter()
+        .map(|(rule, name, text)| {
+            let found: Vec<&Finding> = outcome.distance.iter().filter(|f| f.rule == rule).collect();
+            let mut files: Vec<&str> = found.iter().map(|f| f.file.as_str()).collect();
+            files.dedup();
+            json!({ "rule": rule, "name": name, "count": found.len(), "files": files, "text": text })
+        })
+        .collect();
+    json!({ "summary": summary, "items": items, "adopt": HOW_TO_ADOPT })
 }
 
 /// GitHub Actions workflow commands: one annotation per finding, then a plain summary line.
@@ -168,6 +296,15 @@ pub fn github(outcome: &Outcome) -> String {
             f.column,
             escape_property(&format!("{} {}", f.rule, f.name)),
             escape_data(&message)
+        );
+    }
+    if let Some(line) = distance_line(outcome) {
+        let _ = writeln!(
+            out,
+            "::notice title=distance to the shape::{}",
+            escape_data(&format!(
+                "{line}. Not findings: this repository has not adopted the shape. To adopt it: {HOW_TO_ADOPT}."
+            ))
         );
     }
     let _ = writeln!(

@@ -34,15 +34,20 @@ fuzz_target!(|data: &[u8]| {
             assert!(f.line <= lines, "{f:?} past the end of {lines} lines");
         }
     }
+    let checked = repo.run();
+    assert_eq!(checked.findings, findings);
     let outcome = Outcome {
         root: ".".into(),
+        adopted: repo.adopted(),
         conventions: repo.conventions,
         shape: repo.expected.shape,
         files_checked: 1,
         findings,
+        distance: checked.distance,
         skipped: Vec::new(),
     };
-    let _ = report::human(&outcome, true);
+    let _ = report::human(&outcome, true, true);
+    let _ = report::human(&outcome, true, false);
     let json = serde_json::to_string(&report::json(&outcome)).expect("the report serializes");
     let _: serde_json::Value = serde_json::from_str(&json).expect("the report parses back");
     let _ = report::github(&outcome);

@@ -79,6 +79,11 @@ impl Settings {
         }
     }
 
+    /// Whether `check.rules` sets this rule (by id or name) at all.
+    pub fn explicit(&self, id: &str) -> bool {
+        self.levels.contains_key(id)
+    }
+
     pub fn ignored(&self, path: &str) -> bool {
         self.ignore.is_match(path)
     }

@@ -255,9 +255,22 @@ impl Repo {
         Finding::new(rule, &file.path, line, column, message)
     }
 
-    /// Runs every rule that is on, in parallel, and returns the findings in a stable order.
+    /// Runs every rule that is on, in parallel, and returns the findings in a stable order (shape
+    /// findings of a repository that did not adopt the shape are left out: see [`Repo::run`]).
     pub fn check(&self) -> Vec<Finding> {
-        pool().install(|| self.check_in_pool())
+        self.run().findings
+    }
+
+    /// Runs every rule that is on, in parallel: the findings, and the shape findings that are not
+    /// findings because the repository did not adopt the shape (its distance to the shape). A
+    /// shape rule given a severity in `check.rules` reports findings in any repository: an
+    /// explicit setting wins.
+    pub fn run(&self) -> Checked {
+        let all = pool().install(|| self.check_in_pool());
+        let (findings, distance) = all.into_iter().partition(|f| {
+            f.kind == rules::Kind::Lint || self.adopted() || self.settings.explicit(f.rule)
+        });
+        Checked { findings, distance }
     }
 
     fn check_in_pool(&self) -> Vec<Finding> {
@@ -284,6 +297,14 @@ impl Repo {
         findings.dedup();
         findings
     }
+}
+
+/// What the rules found, split by whether it counts.
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    /// Shape findings of a repository that did not adopt the shape: not findings, summed up as
+    /// its distance to the shape.
+    pub distance: Vec<Finding>,
 }
 
 /// Parses one file and reads its references, or skips it when its tree is too deep to walk.
@@ -319,6 +340,10 @@ pub struct Outcome {
     pub conventions: Vec<String>,
     pub files_checked: usize,
     pub findings: Vec<Finding>,
+    /// Whether the repository adopted the shape ([`Repo::adopted`]).
+    pub adopted: bool,
+    /// Shape findings that are not findings, because the repository did not adopt the shape.
+    pub distance: Vec<Finding>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -393,11 +418,10 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
     let started = std::time::Instant::now();
     // What could not be read cannot be judged: a skipped directory is not "missing its
     // default.nix". The skipped list already names it.
-    let findings: Vec<Finding> = repo
-        .check()
-        .into_iter()
-        .filter(|f| !skipped.iter().any(|s| at_or_under(&f.file, &s.path)))
-        .collect();
+    let readable = |f: &Finding| !skipped.iter().any(|s| at_or_under(&f.file, &s.path));
+    let checked = repo.run();
+    let findings: Vec<Finding> = checked.findings.into_iter().filter(readable).collect();
+    let distance: Vec<Finding> = checked.distance.into_iter().filter(readable).collect();
     timing("rules", started);
     if std::env::var_os("NIXSCAFFOLD_TIMINGS").is_some() {
         tell!(
@@ -407,10 +431,12 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
     }
     Ok(Outcome {
         root: root.to_path_buf(),
+        adopted: repo.adopted(),
         conventions: repo.conventions,
         shape: repo.expected.shape,
         files_checked,
         findings,
+        distance,
         skipped,
     })
 }

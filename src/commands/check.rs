@@ -11,7 +11,7 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let outcome = check_dir(&dir)?;
     let text = match args.format {
-        CheckFormat::Human => report::human(&outcome, report::use_color()),
+        CheckFormat::Human => report::human(&outcome, report::use_color(), args.verbose),
         CheckFormat::Json => {
             let mut text = serde_json::to_string_pretty(&report::json(&outcome))
                 .map_err(|e| Error::Internal(format!("cannot write JSON: {e}")))?;

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use rnix::SyntaxKind::*;
 use rnix::SyntaxNode;
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::{Repo, SourceFile};
 use crate::nix::syntax::{apply_parts, binding, binding_path, static_string, unparen};
 use crate::presets::CACHE_PRESETS;
@@ -28,6 +28,7 @@ cache.nixos.org is trusted by default and needs no key.",
 NAME.cachix.org-1:BASE64), or remove the leftover entry. `nixscaffold new --cache` knows the keys \
 of common caches.",
     severity: Severity::Error,
+    kind: Kind::Lint,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

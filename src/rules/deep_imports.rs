@@ -1,6 +1,6 @@
 //! NS010 deep-imports: a chain of imports deeper than the limit.
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 
 pub struct DeepImports;
@@ -18,6 +18,7 @@ shallow: flake.nix, a registry, a platform tree, its modules. The limit is \
     fix: "Flatten the chain: import the leaf modules from an auto-imported directory instead of \
 through intermediate files that only import the next one.",
     severity: Severity::Warning,
+    kind: Kind::Lint,
 };
 
 impl Rule for DeepImports {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::graph::{Edge, RefKind};
 use crate::check::Repo;
 
@@ -23,6 +23,7 @@ module is evaluated twice.",
 `inputs.self.nixosModules.all`) instead of a second hand-written import, and give paths, not \
 `import ./x.nix`.",
     severity: Severity::Warning,
+    kind: Kind::Lint,
 };
 
 impl Rule for DuplicateImport {

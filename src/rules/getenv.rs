@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use rnix::SyntaxKind::*;
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 use crate::nix::syntax::{dotted_name, parent_skipping_parens};
 
@@ -22,6 +22,7 @@ pure and its cache stays valid.",
         "Make the value an option (`options.<namespace>.x = lib.mkOption { ... }`), a flake input, \
 or a specialArgs value, and set it in the host's configuration.",
     severity: Severity::Warning,
+    kind: Kind::Lint,
 };
 
 impl Rule for GetEnv {

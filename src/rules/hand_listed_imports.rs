@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use rnix::SyntaxKind::*;
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::graph::{parent_dir, RefKind};
 use crate::check::Repo;
 use crate::layout::Role;
@@ -24,6 +24,7 @@ more function calls with the builtins-only helper over 1,000 modules.",
         "Replace the list with `imports = lib.custom.scanPaths ./.;` (files that must stay out of \
 the tree belong in another directory).",
     severity: Severity::Warning,
+    kind: Kind::Shape,
 };
 
 impl Rule for HandListedImports {

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 
 pub struct ImportCycle;
@@ -22,6 +22,7 @@ debug.",
     fix: "Break the cycle: import the shared part from both files instead of each other, and call \
 scanPaths only from a directory's default.nix (scanPaths skips default.nix, not other files).",
     severity: Severity::Error,
+    kind: Kind::Lint,
 };
 
 impl Rule for ImportCycle {

@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use rnix::SyntaxKind::*;
 use rnix::SyntaxNode;
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::{Repo, SourceFile};
 use crate::nix::syntax::{
     apply_parts, binding, binding_path, is_builtin, parent_skipping_parens, path_literal, unparen,
@@ -24,6 +24,7 @@ module's identity. The central modules/default.nix of the shape exposes paths on
     fix: "Write the path itself: `nixosModules.foo = ./foo.nix;` (a module that needs flake \
 inputs takes them from specialArgs, or use flake-parts' importApply, which keeps the file name).",
     severity: Severity::Error,
+    kind: Kind::Lint,
 };
 
 impl Rule for ImportedModuleOutput {

@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use rnix::SyntaxKind::*;
 use rnix::SyntaxNode;
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::{Repo, SourceFile};
 use crate::nix::syntax::{
     apply_parts, binding, binding_path, dotted_name, is_builtin, parent_skipping_parens,
@@ -26,6 +26,7 @@ accepts the small evaluation cost.",
 flake/pkgs.nix); elsewhere `import inputs.nixpkgs { inherit system; config = ...; overlays = [ ... ]; }`, \
 or `legacyPackages.${system}.extend overlay` for one overlay.",
     severity: Severity::Warning,
+    kind: Kind::Lint,
 };
 
 impl Rule for LegacyPackages {

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use similar::TextDiff;
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 
 pub struct ManagedDrift;
@@ -22,6 +22,7 @@ repository). Only checked when .nixscaffold.yaml records the answers.",
     fix: "Put the template's content back (the diff shows it), and move the change where it \
 belongs: a new module file, nixpkgs-config.nix, an overlay, or the answers in .nixscaffold.yaml.",
     severity: Severity::Warning,
+    kind: Kind::Shape,
 };
 
 impl Rule for ManagedDrift {

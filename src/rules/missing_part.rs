@@ -1,6 +1,6 @@
 //! NS001 missing-part: a part of the shape is missing.
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 
 pub struct MissingPart;
@@ -21,6 +21,7 @@ the parts come from its answers; without it, from the platforms and overlay sets
 .nixscaffold.yaml) and copy the file; a directory that scanPaths imports gets a `default.nix` \
 with `imports = lib.custom.scanPaths ./.;`.",
     severity: Severity::Error,
+    kind: Kind::Shape,
 };
 
 impl Rule for MissingPart {

@@ -40,6 +40,26 @@ impl Severity {
     }
 }
 
+/// The two kinds of finding. A *lint* is a mistake or a cost in any Nix repository (it must be
+/// right everywhere); a *shape* finding measures the repository against the nixscaffold shape, so
+/// it is a finding only where the repository adopted that shape ([`Repo::adopted`]). Elsewhere
+/// shape findings are summed up as the distance to the shape, which fails nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Lint,
+    Shape,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Lint => "lint",
+            Kind::Shape => "shape",
+        }
+    }
+}
+
 /// What `explain` prints about a rule.
 pub struct RuleInfo {
     /// Stable id, e.g. `NS004`.
@@ -51,6 +71,7 @@ pub struct RuleInfo {
     pub fix: &'static str,
     /// The severity when `.nixscaffold.yaml` does not set one.
     pub severity: Severity,
+    pub kind: Kind,
 }
 
 pub trait Rule: Sync {
@@ -64,6 +85,7 @@ pub struct Finding {
     pub rule: &'static str,
     pub name: &'static str,
     pub severity: Severity,
+    pub kind: Kind,
     /// Relative to the checked directory, with `/`.
     pub file: String,
     pub line: usize,
@@ -86,6 +108,7 @@ impl Finding {
             rule: rule.id,
             name: rule.name,
             severity: rule.severity,
+            kind: rule.kind,
             file: file.to_string(),
             line,
             column,

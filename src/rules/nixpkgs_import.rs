@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use super::legacy_packages::{attr_keys, is_nixpkgs};
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 use crate::nix::syntax::{apply_parts, is_builtin, unparen};
 
@@ -20,6 +20,7 @@ the same package set, already evaluated.",
     fix: "Use `inputs.nixpkgs.legacyPackages.${system}`, or pass the repository's config and \
 overlays if that is what was meant.",
     severity: Severity::Warning,
+    kind: Kind::Lint,
 };
 
 /// Arguments that make an import of nixpkgs differ from legacyPackages.

@@ -1,6 +1,6 @@
 //! NS004 orphan-file: a `.nix` file that nothing imports.
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 
 pub struct OrphanFile;
@@ -18,6 +18,7 @@ directory that is not, or one that was renamed away from its import.",
     fix: "Move the file into an auto-imported module directory (its default.nix is \
 `imports = lib.custom.scanPaths ./.;`), import it where it is needed, or delete it.",
     severity: Severity::Warning,
+    kind: Kind::Lint,
 };
 
 impl Rule for OrphanFile {

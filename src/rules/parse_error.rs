@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 use crate::nix::describe_error;
 
@@ -20,6 +20,7 @@ repository is still checked, but rules learn nothing from this file.",
         "Correct the syntax at the position shown (`nix-instantiate --parse FILE` shows Nix's own \
 message), then run check again.",
     severity: Severity::Error,
+    kind: Kind::Lint,
 };
 
 impl Rule for ParseError {

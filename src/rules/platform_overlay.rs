@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use rnix::SyntaxKind::*;
 use rnix::SyntaxNode;
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 use crate::nix::syntax::{binding, binding_path, unparen};
 
@@ -23,6 +23,7 @@ platform-specific packages apart, so that no platform evaluates another platform
     fix: "Guard the overlay's result: `final: prev: lib.optionalAttrs prev.stdenv.hostPlatform.isDarwin (…)` \
 (or `isLinux`), or apply it only in the platform's configurations.",
     severity: Severity::Warning,
+    kind: Kind::Lint,
 };
 
 /// Words in an overlay's name that say which platform it is for.

@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use rnix::SyntaxKind::*;
 use rnix::SyntaxNode;
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 use crate::nix::syntax::{
     apply_parts, binding, callee_name, is_call_of, lambda_params, mentions_any,
@@ -28,6 +28,7 @@ helper such as scanPaths walk the tree.",
 the loop, or use `lib.custom.scanPaths` / `lib.filesystem.listFilesRecursive` / \
 `lib.packagesFromDirectoryRecursive`.",
     severity: Severity::Warning,
+    kind: Kind::Lint,
 };
 
 /// Library functions that call their function argument once per element.

@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use rnix::SyntaxKind::*;
 use similar::TextDiff;
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 use crate::nix::syntax::{binding, significant_tokens};
 
@@ -24,6 +24,7 @@ with it, token by token (layout and comments do not matter).",
         "Replace the definition with the recommended one (the diff shows it: `-` recommended, `+` \
 this repository), or import this flake's lib instead of keeping a copy.",
     severity: Severity::Warning,
+    kind: Kind::Shape,
 };
 
 impl Rule for ScanPathsDrift {

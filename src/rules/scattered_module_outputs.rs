@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use rnix::SyntaxKind::*;
 use rnix::{SyntaxNode, TextSize};
 
-use super::{Finding, Rule, RuleInfo, Severity};
+use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::{Repo, SourceFile};
 use crate::layout::Role;
 use crate::nix::syntax::{attr_name, binding_path};
@@ -25,6 +25,7 @@ references such as `inputs.self.nixosModules.all` are not definitions.",
     fix: "Move the definition into modules/default.nix, as a path \
 (`flake.nixosModules.foo = ./foo;`), and delete it here.",
     severity: Severity::Warning,
+    kind: Kind::Shape,
 };
 
 impl Rule for ScatteredModuleOutputs {

@@ -370,6 +370,32 @@ fn symbolic_links_are_not_followed_and_are_reported() {
         json["skipped"],
         serde_json::json!([{ "path": "modules/nixos/linked", "reason": "symbolic link, not followed" }])
     );
+    // A person reads a count grouped by reason; --verbose lists each path.
+    std::os::unix::fs::symlink(&outside, repo.join("modules/nixos/again")).unwrap();
+    std::os::unix::fs::symlink(&outside, repo.join("modules/nixos/gone.nix")).unwrap();
+    std::fs::remove_dir_all(&outside).unwrap();
+    let human = check(fixture.parent(), &["_base"]);
+    assert_eq!(human.code, 0, "{}", human.stdout);
+    assert!(
+        human.stdout.contains(
+            "\nSkipped 3 paths (`--verbose` lists them): symbolic link, not followed (3)\n"
+        ),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        !human.stdout.contains("modules/nixos/linked"),
+        "{}",
+        human.stdout
+    );
+    let verbose = check(fixture.parent(), &["_base", "--verbose"]);
+    assert!(
+        verbose.stdout.contains(
+            "\nSkipped:\n  modules/nixos/again: symbolic link, not followed\n  modules/nixos/gone.nix: symbolic link, not followed\n  modules/nixos/linked: symbolic link, not followed\n"
+        ),
+        "{}",
+        verbose.stdout
+    );
 }
 
 #[test]
@@ -385,6 +411,77 @@ fn github_annotations() {
     assert!(
         first.starts_with("::error file=parse-error-and-more/modules/nixos/broken.nix,line=5,col=28,title=NS000 parse-error::"),
         "{first}"
+    );
+}
+
+#[test]
+fn a_repository_that_did_not_adopt_the_shape_gets_its_distance_not_findings() {
+    // A plain flake: no lib/ helper, no modules/default.nix registry, a hand-listed import list.
+    let fixture = Fixture::load("check/distance");
+    let run = check(fixture.parent(), &["distance", "--format", "json"]);
+    let json = json_of(&run);
+    assert_eq!(run.code, 0, "shape findings fail nothing: {}", run.stdout);
+    assert_eq!(findings(&json), vec![]);
+    validate(&schema(), &json, "$");
+    let distance = &json["distance"];
+    assert_eq!(
+        distance["summary"],
+        "missing lib/default.nix, modules/default.nix; 1 hand-listed import list in modules/nixos/default.nix"
+    );
+    let rules: Vec<&str> = distance["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["missing-part", "hand-listed-imports"]);
+    let human = check(fixture.parent(), &["distance"]);
+    assert_eq!(human.code, 0);
+    snapshot("check-distance-human", &human.stdout);
+    let github = check(fixture.parent(), &["distance", "--format", "github"]);
+    assert_eq!(github.code, 0);
+    assert!(
+        github
+            .stdout
+            .starts_with("::notice title=distance to the shape::missing lib/default.nix"),
+        "{}",
+        github.stdout
+    );
+
+    // An explicit severity wins: the rule reports findings in a repository that did not adopt.
+    let repo = fixture.root();
+    std::fs::write(
+        repo.join(".nixscaffold.yaml"),
+        "check:\n  rules:\n    hand-listed-imports: error\n",
+    )
+    .unwrap();
+    let run = check(fixture.parent(), &["distance", "--format", "json"]);
+    let json = json_of(&run);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        findings(&json),
+        vec![(
+            "hand-listed-imports".to_string(),
+            "modules/nixos/default.nix".to_string(),
+            2,
+            3
+        )]
+    );
+    assert_eq!(json["findings"][0]["severity"], "error");
+    assert_eq!(json["findings"][0]["kind"], "shape");
+    assert_eq!(
+        json["distance"]["summary"],
+        "missing lib/default.nix, modules/default.nix"
+    );
+    // Once the answers are recorded, the repository adopted the shape: no distance, findings.
+    std::fs::write(repo.join(".nixscaffold.yaml"), "platforms: [nixos]\n").unwrap();
+    let json = json_of(&check(fixture.parent(), &["distance", "--format", "json"]));
+    assert_eq!(json["distance"], Value::Null);
+    let names: Vec<String> = findings(&json).into_iter().map(|f| f.0).collect();
+    assert!(names.contains(&"missing-part".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"hand-listed-imports".to_string()),
+        "{names:?}"
     );
 }
 
@@ -415,10 +512,10 @@ fn explain_lists_and_explains_every_rule() {
     assert_eq!(listed.len(), registry().len(), "{list}");
     for (line, rule) in listed.iter().zip(registry()) {
         let info = rule.info();
-        let columns: Vec<&str> = line.split_whitespace().take(3).collect();
+        let columns: Vec<&str> = line.split_whitespace().take(4).collect();
         assert_eq!(
             columns,
-            [info.id, info.name, info.severity.as_str()],
+            [info.id, info.name, info.severity.as_str(), info.kind.as_str()],
             "{line}"
         );
         let text = explain(&[info.id]);

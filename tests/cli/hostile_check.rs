@@ -29,7 +29,7 @@ use crate::support::*;
 
 /// The human and the JSON report of `repo`; both must agree on the exit code, the JSON must parse.
 fn check_both(repo: &Path) -> (Run, Value) {
-    let human = check(repo, &["."]);
+    let human = check(repo, &[".", "--verbose"]);
     let json_run = check(repo, &[".", "--format", "json"]);
     assert_eq!(
         human.code, json_run.code,
@@ -214,7 +214,7 @@ fn check_as(reader: &Reader, repo: &Path) -> (Run, Value) {
         };
         finish(output, "check")
     };
-    let human = run(&[]);
+    let human = run(&["--verbose"]);
     let json_run = run(&["--format", "json"]);
     assert_eq!(human.code, json_run.code);
     assert!(human.stderr.is_empty(), "{}", human.stderr);
