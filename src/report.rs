@@ -198,7 +198,10 @@ pub fn human(outcome: &Outcome, color: bool, verbose: bool) -> String {
         let _ = writeln!(
             out,
             "\n{} {line}.\n  To adopt the shape: {HOW_TO_ADOPT}.",
-            p.paint("1", "Distance to the shape (not findings: this repository has not adopted it):"),
+            p.paint(
+                "1",
+                "Distance to the shape (not findings: this repository has not adopted it):"
+            ),
         );
     }
     let checked = plural(outcome.files_checked, ".nix file", ".nix files");

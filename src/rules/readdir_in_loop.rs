@@ -20,10 +20,11 @@ static INFO: RuleInfo = RuleInfo {
     explanation: "On Nix 2.8 `builtins.readDir` is not memoized within an evaluation: 20,000 calls on \
 one directory made 40,000 getdents64 system calls and took 0.54 s, against 0.07 s when the result was \
 bound once with `let`. A readDir inside a `map`/`filter`/`fold`/`mapAttrs`/`genAttrs` lambda whose \
-argument does not change between iterations reads the same directory again and again; a readDir in \
-a hand-written recursive walk re-implements what a helper does once per directory. Nix \
-evaluation-performance guidance: never read a directory inside a tight loop; read it once, or let a \
-helper such as scanPaths walk the tree.",
+argument does not change between iterations reads the same directory again and again, and so does \
+a recursive function whose readDir does not depend on its argument. A readDir whose argument is the \
+loop's element or the recursion's argument (directly or through a `let` built from it) reads each \
+directory once, as a recursive walk over a tree does, and is fine. Nix evaluation-performance \
+guidance: never read the same directory inside a tight loop; read it once.",
     fix: "Bind the directory's entries once (`let entries = builtins.readDir dir; in ...`) outside \
 the loop, or use `lib.custom.scanPaths` / `lib.filesystem.listFilesRecursive` / \
 `lib.packagesFromDirectoryRecursive`.",
@@ -88,24 +89,60 @@ impl Rule for ReadDirInLoop {
     }
 }
 
-/// Why this readDir call runs repeatedly, if it does.
+/// Why this readDir call runs repeatedly on the same directory, if it does. A call whose argument
+/// changes with the loop's element or the recursion's argument (directly or through a `let`
+/// inside the function) reads each directory once: a recursive walk, or a map over directories.
 fn in_loop(call: &SyntaxNode) -> Option<String> {
     let argument = apply_parts(call)?.1.into_iter().next()?;
     for lambda in call.ancestors().filter(|a| a.kind() == NODE_LAMBDA) {
-        if let Some(loop_name) = loop_of(&lambda) {
-            if !mentions_any(&argument, &lambda_params(&lambda)) {
-                return Some(format!(
-                    "reads the same directory on every iteration of `{loop_name}`; read it once outside the loop"
-                ));
-            }
+        let loop_name = loop_of(&lambda);
+        let recursive = recursive_binding(&lambda);
+        if loop_name.is_none() && recursive.is_none() {
+            continue;
         }
-        if let Some(name) = recursive_binding(&lambda) {
+        if mentions_any(&argument, &varying_names(&lambda, call)) {
+            continue;
+        }
+        if let Some(loop_name) = loop_name {
             return Some(format!(
-                "runs inside the recursive function `{name}`, once per call"
+                "reads the same directory on every iteration of `{loop_name}`; read it once outside the loop"
+            ));
+        }
+        if let Some(name) = recursive {
+            return Some(format!(
+                "reads the same directory on every call of the recursive function `{name}`; read it once outside it"
             ));
         }
     }
     None
+}
+
+/// The names that change from one call of `lambda` to the next, as seen from `call`: its
+/// parameters, and the names `let` binds between the lambda and the call to values that mention
+/// them (followed until nothing new is found).
+fn varying_names(lambda: &SyntaxNode, call: &SyntaxNode) -> Vec<String> {
+    let mut names = lambda_params(lambda);
+    let bindings: Vec<(String, SyntaxNode)> = call
+        .ancestors()
+        .take_while(|a| a != lambda)
+        .filter(|a| a.kind() == NODE_LET_IN)
+        .flat_map(|let_in| let_in.children().filter_map(|c| binding(&c)))
+        .filter_map(|(path, value)| match path.as_slice() {
+            [name] => Some((name.clone(), value)),
+            _ => None,
+        })
+        .collect();
+    loop {
+        let before = names.len();
+        for (name, value) in &bindings {
+            if !names.contains(name) && mentions_any(value, &names) {
+                names.push(name.clone());
+            }
+        }
+        if names.len() == before {
+            return names;
+        }
+    }
 }
 
 /// The loop function a lambda is handed to: `map (x: …) xs` gives `map`.
@@ -158,8 +195,22 @@ mod tests {
     }
 
     #[test]
-    fn recursive_walk() {
-        let text = "let\n  walk = dir: lib.concatMap (n: walk (dir + \"/${n}\")) (builtins.attrNames (builtins.readDir dir));\nin\nwalk ./.\n";
-        assert_eq!(run(&ReadDirInLoop, &[("a.nix", text)]), vec!["a.nix:2:76"]);
+    fn a_recursive_walk_reads_each_directory_once() {
+        // The argument is the function's own parameter, or a `let` built from it: fine.
+        let walk = "let\n  walk = dir: lib.concatMap (n: walk (dir + \"/${n}\")) (builtins.attrNames (builtins.readDir dir));\nin\nwalk ./.\n";
+        assert!(run(&ReadDirInLoop, &[("a.nix", walk)]).is_empty());
+        let up = "let\n  find = parts: let dir = \"/\" + builtins.concatStringsSep \"/\" parts; files = builtins.readDir dir; in if parts == [ ] then null else find (lib.init parts);\nin\nfind [ ]\n";
+        assert!(run(&ReadDirInLoop, &[("b.nix", up)]).is_empty());
+        let each = "root: map (n: let d = root + \"/${n}\"; in builtins.readDir d) [ \"a\" ]";
+        assert!(run(&ReadDirInLoop, &[("c.nix", each)]).is_empty());
+    }
+
+    #[test]
+    fn a_recursion_that_reads_one_directory_every_call() {
+        let text = "let\n  count = n: if n == 0 then [ ] else [ (builtins.readDir ./m) ] ++ count (n - 1);\nin\ncount 3\n";
+        assert_eq!(run(&ReadDirInLoop, &[("a.nix", text)]), vec!["a.nix:2:41"]);
+        // A loop inside a recursive walk that reads the walked directory again per entry.
+        let walk = "let\n  walk = dir: map (n: (builtins.readDir dir).${n}) (builtins.attrNames (builtins.readDir dir));\nin\nwalk ./.\n";
+        assert_eq!(run(&ReadDirInLoop, &[("b.nix", walk)]), vec!["b.nix:2:24"]);
     }
 }
