@@ -1,4 +1,5 @@
-//! NS011 legacy-packages: the memoized `legacyPackages` where overlays or nixpkgs config are declared.
+//! NS011 legacy-packages: the memoized `legacyPackages` where the same flake configures its own
+//! package set (overlays or config given to `import nixpkgs`).
 
 use rayon::prelude::*;
 use rnix::SyntaxKind::*;
@@ -6,8 +7,11 @@ use rnix::SyntaxNode;
 
 use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::{Repo, SourceFile};
+use std::collections::BTreeMap;
+
+use super::flakes;
 use crate::nix::syntax::{
-    apply_parts, binding, binding_path, dotted_name, is_builtin, parent_skipping_parens,
+    apply_parts, binding, callee_name, dotted_name, is_builtin, parent_skipping_parens,
 };
 
 pub struct LegacyPackages;
@@ -15,16 +19,19 @@ pub struct LegacyPackages;
 static INFO: RuleInfo = RuleInfo {
     id: "NS011",
     name: "legacy-packages",
-    summary: "legacyPackages is used although the repository declares overlays or nixpkgs config",
+    summary: "legacyPackages is used where the flake configures its own package set",
     explanation: "`inputs.nixpkgs.legacyPackages.${system}` is nixpkgs evaluated once, with no \
-overlays and the default config. Where a repository declares overlays (`overlays`, \
-`nixpkgs.overlays`) or nixpkgs config (`nixpkgs.config`, `allowUnfree`), a pkgs taken from \
-legacyPackages silently ignores them: the custom packages are missing and unfree packages fail. The \
-shape builds its own pkgs (`import inputs.nixpkgs { inherit system; config; overlays; }`) and \
-accepts the small evaluation cost.",
-    fix: "Use the configured pkgs: in flake-parts, the perSystem `pkgs` argument (set by \
-flake/pkgs.nix); elsewhere `import inputs.nixpkgs { inherit system; config = ...; overlays = [ ... ]; }`, \
-or `legacyPackages.${system}.extend overlay` for one overlay.",
+overlays and the default config. Where a flake builds its own package set for its outputs \
+(`import inputs.nixpkgs { inherit system; config = …; overlays = …; }`, for example as flake-parts' \
+perSystem `pkgs`), an output that takes legacyPackages instead silently goes without that flake's \
+overlays and config: custom packages are missing and unfree packages fail. Only the same flake \
+counts: every flake.nix is its own root (a template flake under templates/ has its own inputs), and \
+a machine's or a home's `nixpkgs.config` / `nixpkgs.overlays` configure that machine's package set, \
+not the flake's (home-manager and NixOS import nixpkgs again with them). A dev shell of free tools \
+taken from legacyPackages, in a flake that configures no package set of its own, is fine.",
+    fix: "Use the package set the flake configures: in flake-parts, the perSystem `pkgs` argument; \
+elsewhere the `pkgs` bound to that `import inputs.nixpkgs { … }`, or \
+`legacyPackages.${system}.extend overlay` for one overlay.",
     severity: Severity::Warning,
     kind: Kind::Lint,
 };
@@ -38,32 +45,44 @@ impl Rule for LegacyPackages {
         if !repo.files.par_iter().any(|f| f.mentions("legacyPackages")) {
             return Vec::new();
         }
-        let declaration = repo
+        let roots = flakes::roots(repo);
+        // The first package set each flake configures for itself.
+        let mut configured: BTreeMap<&str, (&SourceFile, usize, &'static str)> = BTreeMap::new();
+        let declarations: Vec<(&SourceFile, usize, &'static str)> = repo
             .files
             .par_iter()
-            .filter(|file| file.mentions("nixpkgs") || file.mentions("overlays"))
-            .filter_map(|file| declares(file).map(|(offset, what)| (file, offset, what)))
-            .min_by_key(|(file, offset, _)| (file.path.clone(), *offset));
-        let Some((decl_file, decl_offset, what)) = declaration else {
-            return Vec::new();
-        };
-        let (line, _) = decl_file.line_col(decl_offset);
-        let place = format!("{what} in {}:{line}", decl_file.path);
+            .filter(|file| file.mentions("nixpkgs") && file.mentions("import"))
+            .filter_map(|file| flake_package_set(file).map(|(offset, what)| (file, offset, what)))
+            .collect();
+        for (file, offset, what) in declarations {
+            let root = flakes::owner(&roots, &file.path);
+            let first = configured.entry(root).or_insert((file, offset, what));
+            if (&file.path, offset) < (&first.0.path, first.1) {
+                *first = (file, offset, what);
+            }
+        }
         repo.files
             .par_iter()
             .filter(|file| file.mentions("legacyPackages"))
             .flat_map_iter(|file| {
+                let Some(&(decl_file, decl_offset, what)) =
+                    configured.get(flakes::owner(&roots, &file.path))
+                else {
+                    return Vec::new();
+                };
+                let (line, _) = decl_file.line_col(decl_offset);
+                let place = format!("{what} in {}:{line}", decl_file.path);
                 file.parsed
                     .syntax()
                     .descendants()
-                    .filter(is_whole_package_set)
+                    .filter(|node| is_whole_package_set(node) && !in_configuration(node))
                     .map(|node| {
                         let name = dotted_name(&node).unwrap_or_default().join(".");
                         repo.finding(
                             &INFO,
                             file,
                             node.text_range().start().into(),
-                            format!("`{name}` ignores the overlays and nixpkgs config this repository declares ({place})"),
+                            format!("`{name}` goes without the package set this flake configures ({place})"),
                         )
                     })
                     .collect::<Vec<_>>()
@@ -95,37 +114,43 @@ fn is_whole_package_set(node: &SyntaxNode) -> bool {
     !in_inherit && !extended
 }
 
-/// The first place a file declares overlays or nixpkgs config, and what it declares.
-pub fn declares(file: &SourceFile) -> Option<(usize, &'static str)> {
-    for node in file.parsed.syntax().descendants() {
-        if node.kind() == NODE_ATTRPATH_VALUE {
-            let Some((_, value)) = binding(&node) else {
-                continue;
-            };
-            let path = binding_path(&value);
-            if path.first().is_some_and(|n| n == "options") {
-                continue; // declaring the option is not setting it
-            }
-            let ends =
-                |pair: &[&str; 2]| path.windows(2).any(|w| w[0] == pair[0] && w[1] == pair[1]);
-            let offset = node.text_range().start().into();
-            if ends(&["nixpkgs", "overlays"]) {
-                return Some((offset, "nixpkgs.overlays"));
-            }
-            if ends(&["nixpkgs", "config"]) {
-                return Some((offset, "nixpkgs.config"));
-            }
-            if path.first().is_some_and(|n| n == "overlays")
-                || path.starts_with(&["flake".to_string(), "overlays".to_string()])
-            {
-                return Some((offset, "overlays"));
+/// Functions that build a machine or a home: the package set handed to them is theirs, and their
+/// modules' `nixpkgs.config` / `nixpkgs.overlays` apply to it (they import nixpkgs again).
+const CONFIGURATIONS: &[&str] = &[
+    "nixosSystem",
+    "darwinSystem",
+    "homeManagerConfiguration",
+    "mkSystem",
+    "mkHost",
+    "mkHome",
+];
+
+/// Whether `node` sits in a machine's or a home's configuration: an argument of `nixosSystem` and
+/// friends, or the value of a `nixpkgs.*` / `home-manager.*` module option.
+fn in_configuration(node: &SyntaxNode) -> bool {
+    node.ancestors().any(|a| {
+        if let Some((function, _)) = apply_parts(&a) {
+            if callee_name(&function).is_some_and(|n| CONFIGURATIONS.contains(&n.as_str())) {
+                return true;
             }
         }
-        if let Some((offset, what)) = configured_import(&node) {
-            return Some((offset, what));
-        }
-    }
-    None
+        a.kind() == NODE_ATTRPATH_VALUE
+            && binding(&a).is_some_and(|(names, _)| {
+                names
+                    .first()
+                    .is_some_and(|n| n == "nixpkgs" || n == "home-manager")
+            })
+    })
+}
+
+/// The first place a file builds a package set for its flake's outputs: `import inputs.nixpkgs {
+/// config = …; overlays = …; }` outside any machine's or home's configuration.
+fn flake_package_set(file: &SourceFile) -> Option<(usize, &'static str)> {
+    file.parsed
+        .syntax()
+        .descendants()
+        .filter(|node| !in_configuration(node))
+        .find_map(|node| configured_import(&node))
 }
 
 /// `import inputs.nixpkgs { config = …; overlays = …; }`.
@@ -190,18 +215,40 @@ mod tests {
     use crate::rules::testing::run;
 
     #[test]
-    fn legacy_packages_with_overlays() {
+    fn legacy_packages_beside_the_flakes_own_configured_set() {
+        let parts = "{ inputs, ... }: {\n  perSystem = { system, ... }: {\n    _module.args.pkgs = import inputs.nixpkgs { inherit system; overlays = [ inputs.self.overlays.default ]; };\n    packages = import ../pkgs { pkgs = inputs.nixpkgs.legacyPackages.${system}; };\n    formatter = inputs.nixpkgs.legacyPackages.${system}.nixfmt-tree;\n  };\n}";
         let files = [
+            ("flake.nix", "{ outputs = _: { }; }"),
+            ("parts/pkgs.nix", parts),
+        ];
+        assert_eq!(run(&LegacyPackages, &files), vec!["parts/pkgs.nix:4:40"]);
+    }
+
+    #[test]
+    fn what_is_not_the_flakes_own_package_set() {
+        // Overlays only as outputs, a host's nixpkgs.config, a dev shell of free tools.
+        let flake = "{\n  outputs = { nixpkgs, ... }: {\n    overlays.default = _: _: { };\n    devShells.x86_64-linux.default = import ./shell.nix { pkgs = nixpkgs.legacyPackages.x86_64-linux; };\n    nixosConfigurations.a = nixpkgs.lib.nixosSystem { modules = [ ./host.nix { nixpkgs.pkgs = import nixpkgs { system = \"x86_64-linux\"; config.allowUnfree = true; }; } ]; };\n  };\n}";
+        let host = "{ nixpkgs.config.allowUnfree = true; nixpkgs.overlays = [ (_: _: { }) ]; }";
+        assert!(run(&LegacyPackages, &[("flake.nix", flake), ("host.nix", host)]).is_empty());
+        // Home-manager imports nixpkgs again with the home's own nixpkgs.overlays.
+        let home = "{ outputs = { nixpkgs, home-manager, ... }: let pkgs = import nixpkgs { system = \"x86_64-linux\"; overlays = [ ]; }; in {\n  homeConfigurations.me = home-manager.lib.homeManagerConfiguration { pkgs = nixpkgs.legacyPackages.x86_64-linux; modules = [ ./home.nix ]; };\n  packages.x86_64-linux.default = pkgs.hello;\n}; }";
+        assert!(run(&LegacyPackages, &[("flake.nix", home)]).is_empty());
+    }
+
+    #[test]
+    fn a_template_flake_is_its_own_root() {
+        let outer = "{ outputs = { nixpkgs, ... }: { packages.x86_64-linux = import ./pkgs (import nixpkgs { system = \"x86_64-linux\"; overlays = [ ]; }); }; }";
+        let template = "{ outputs = { nixpkgs, ... }: { devShells.x86_64-linux.default = import ./shell.nix { pkgs = nixpkgs.legacyPackages.x86_64-linux; }; }; }";
+        let files = [("flake.nix", outer), ("templates/go/flake.nix", template)];
+        assert!(run(&LegacyPackages, &files).is_empty());
+        // The same use in the outer flake's own files is a finding.
+        let files = [
+            ("flake.nix", outer),
             (
-                "flake.nix",
-                "{\n  outputs = { nixpkgs, ... }: {\n    overlays.default = _: _: { };\n    packages.x86_64-linux = nixpkgs.legacyPackages.x86_64-linux;\n    hello = nixpkgs.legacyPackages.x86_64-linux.hello;\n  };\n}",
+                "shell.nix",
+                "{ nixpkgs }: nixpkgs.legacyPackages.x86_64-linux",
             ),
         ];
-        assert_eq!(run(&LegacyPackages, &files), vec!["flake.nix:4:29"]);
-        let plain = [(
-            "flake.nix",
-            "{ outputs = { nixpkgs, ... }: { p = nixpkgs.legacyPackages; }; }",
-        )];
-        assert!(run(&LegacyPackages, &plain).is_empty());
+        assert_eq!(run(&LegacyPackages, &files), vec!["shell.nix:1:14"]);
     }
 }

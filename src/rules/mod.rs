@@ -9,6 +9,7 @@ use crate::check::Repo;
 pub mod cache_keys;
 pub mod deep_imports;
 pub mod duplicate_import;
+pub mod flakes;
 pub mod getenv;
 pub mod hand_listed_imports;
 pub mod import_cycle;

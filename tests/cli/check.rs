@@ -149,7 +149,8 @@ fn deep_imports() {
 fn legacy_packages() {
     assert_fixture(
         "legacy-packages",
-        &[("legacy-packages", "parts/pkgs.nix", 6, 27)],
+        // Not the template flake's dev shell (its own root), not the host's nixpkgs.config.
+        &[("legacy-packages", "parts/pkgs.nix", 11, 42)],
     );
 }
 
