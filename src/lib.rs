@@ -5,6 +5,7 @@
 pub mod out;
 
 pub mod answers;
+pub mod caches;
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -9,7 +9,7 @@ use crate::answers::{
     default_overlays, AnswersFile, OverlaySet, Platform, DEFAULT_CACHE, DEFAULT_USER,
 };
 use crate::error::{Error, Result};
-use crate::presets::CACHE_PRESETS;
+use crate::presets::cache_presets;
 
 /// Whether we may ask: standard input and error are both terminals.
 pub fn can_ask() -> bool {
@@ -73,11 +73,11 @@ pub fn ask_missing(file: &mut AnswersFile, dir_name: &str) -> Result<()> {
         file.users = Some(names.split_whitespace().map(String::from).collect());
     }
     if file.caches.is_none() {
-        let labels: Vec<String> = CACHE_PRESETS
+        let labels: Vec<String> = cache_presets()
             .iter()
             .map(|c| format!("{} ({})", c.name, c.url))
             .collect();
-        let defaults: Vec<bool> = CACHE_PRESETS
+        let defaults: Vec<bool> = cache_presets()
             .iter()
             .map(|c| c.name == DEFAULT_CACHE)
             .collect();
@@ -90,7 +90,7 @@ pub fn ask_missing(file: &mut AnswersFile, dir_name: &str) -> Result<()> {
         file.caches = Some(
             chosen
                 .into_iter()
-                .map(|i| CACHE_PRESETS[i].name.to_string())
+                .map(|i| cache_presets()[i].name.to_string())
                 .collect(),
         );
     }

@@ -282,8 +282,12 @@ impl Repo {
                 let started = std::time::Instant::now();
                 let mut found = rule.check(self);
                 timing(info.name, started);
-                for finding in &mut found {
-                    finding.severity = severity;
+                // A severity set in check.rules applies to every finding of the rule; without one,
+                // a rule may rate a finding below its default (a harmless leftover).
+                if self.settings.explicit(info.id) {
+                    for finding in &mut found {
+                        finding.severity = severity;
+                    }
                 }
                 Some(found)
             })

@@ -1,4 +1,8 @@
 //! NS013 cache-keys: a substituter without its trusted public key, or a key without its cache.
+//!
+//! Settings are pooled per flake (every `flake.nix` is its own root) and per kind: `nixConfig` of
+//! the flake, and `nix.settings` of the modules under it. Which key signs which cache comes from
+//! data/caches.yaml (crate::caches); for a cache it does not know, a key named for the same host.
 
 use std::collections::BTreeMap;
 
@@ -6,10 +10,10 @@ use rayon::prelude::*;
 use rnix::SyntaxKind::*;
 use rnix::SyntaxNode;
 
-use super::{Finding, Kind, Rule, RuleInfo, Severity};
+use super::{flakes, Finding, Kind, Rule, RuleInfo, Severity};
+use crate::caches::{key_name, lookup, signs_a_known_cache, Known};
 use crate::check::{Repo, SourceFile};
-use crate::nix::syntax::{apply_parts, binding, binding_path, static_string, unparen};
-use crate::presets::CACHE_PRESETS;
+use crate::nix::syntax::{apply_parts, binding, binding_path, callee_name, static_string, unparen};
 
 pub struct CacheKeys;
 
@@ -19,11 +23,16 @@ static INFO: RuleInfo = RuleInfo {
     summary: "a binary cache's substituter and trusted public key do not come in pairs",
     explanation: "A binary cache needs two settings: the substituter (its URL) and the trusted \
 public key that signs its paths. A substituter without its key is useless: Nix refuses its \
-unsigned-by-a-trusted-key paths and builds locally, slowly and silently. A key without a \
-substituter trusts a cache that is never asked, usually the leftover of a removed cache or a typo \
-in the URL. In flake.nix, `nixConfig` must hold both (extra-substituters and \
-extra-trusted-public-keys); in `nix.settings` the pairs are matched across the whole repository. \
-cache.nixos.org is trusted by default and needs no key.",
+unsigned-by-a-trusted-key paths and builds locally, slowly and silently. A key of a known cache \
+without that cache trusts a cache that is never asked, usually the leftover of a removed cache or \
+a typo in the URL. Settings are matched per flake (a template flake under templates/ is its own): \
+`nixConfig` in its flake.nix, and `nix.settings` across the modules under it. Which key signs which \
+cache comes from a table with the source of every pair (cache.iog.io is signed by hydra.iohk.io, \
+install.determinate.systems by cache.flakehub.com-3, every NAME.cachix.org by NAME.cachix.org-1); \
+cache.nixos.org and its pull-through mirrors need no key. Lists built with `++`, `lib.optional`, \
+`lib.optionals`, `lib.mkForce` or a `let` are read as far as they are literal; where a part cannot \
+be read, nothing is said about what it could pair with. A self-hosted cache whose key has another \
+name is taken to pair with a key nobody else claims.",
     fix: "Add the missing half: the cache's public key is on its page (cachix shows it as \
 NAME.cachix.org-1:BASE64), or remove the leftover entry. `nixscaffold new --cache` knows the keys \
 of common caches.",
@@ -32,31 +41,35 @@ of common caches.",
 };
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Scope {
-    /// `nixConfig` of one flake.nix (index of the file): self-contained.
-    NixConfig(usize),
-    /// `nix.settings` anywhere: modules add caches in one file and keys in another.
+enum Setting {
+    /// `nixConfig` of the flake.
+    NixConfig,
+    /// `nix.settings` in its modules.
     Settings,
 }
 
+#[derive(Clone)]
 struct Entry {
     file: usize,
     offset: usize,
     value: String,
 }
 
+/// A list's entries as far as they are literal; `partial` when some part could not be read.
+#[derive(Default)]
+struct Entries {
+    items: Vec<Entry>,
+    partial: bool,
+}
+
 #[derive(Default)]
 struct Caches {
     substituters: Vec<Entry>,
     keys: Vec<Entry>,
-    /// Some value could not be read (a variable, a function call): do not judge.
+    /// Some substituter or key could not be read (a variable, a function call).
     unknown_substituters: bool,
     unknown_keys: bool,
 }
-
-/// One list a file sets: its scope, whether it holds keys (else substituters), and its entries
-/// (`Err` when they cannot be read statically).
-type Setting = (Scope, bool, Result<Vec<Entry>, ()>);
 
 const SUBSTITUTERS: &[&str] = &[
     "substituters",
@@ -66,85 +79,230 @@ const SUBSTITUTERS: &[&str] = &[
 ];
 const KEYS: &[&str] = &["trusted-public-keys", "extra-trusted-public-keys"];
 
+/// How far a list is followed through `let` bindings.
+const MAX_FOLLOW: usize = 8;
+
 impl Rule for CacheKeys {
     fn info(&self) -> &'static RuleInfo {
         &INFO
     }
 
     fn check(&self, repo: &Repo) -> Vec<Finding> {
-        let per_file: Vec<Vec<Setting>> = repo
+        let roots = flakes::roots(repo);
+        let per_file: Vec<Vec<(Setting, bool, Entries)>> = repo
             .files
             .par_iter()
             .enumerate()
-            .filter(|(_, file)| file.mentions("substituters") || file.mentions("public-keys"))
-            .map(|(index, file)| collect(index, file))
+            .map(|(index, file)| {
+                if file.mentions("substituters") || file.mentions("public-keys") {
+                    collect(index, file)
+                } else {
+                    Vec::new()
+                }
+            })
             .collect();
-        let mut scopes: BTreeMap<Scope, Caches> = BTreeMap::new();
-        for (scope, is_key, entries) in per_file.into_iter().flatten() {
-            let caches = scopes.entry(scope).or_default();
-            match (is_key, entries) {
-                (false, Ok(e)) => caches.substituters.extend(e),
-                (true, Ok(e)) => caches.keys.extend(e),
-                (false, Err(())) => caches.unknown_substituters = true,
-                (true, Err(())) => caches.unknown_keys = true,
-            }
-        }
-        let mut findings = Vec::new();
-        for caches in scopes.values() {
-            let only_web = caches
-                .substituters
-                .iter()
-                .all(|s| s.value.starts_with("https://") || s.value.starts_with("http://"));
-            if !caches.unknown_keys {
-                for sub in &caches.substituters {
-                    let web = sub.value.starts_with("https://") || sub.value.starts_with("http://");
-                    if !web || host(&sub.value) == "cache.nixos.org" || is_mirror(&sub.value) {
-                        continue;
-                    }
-                    if !caches.keys.iter().any(|k| pairs(&sub.value, &k.value)) {
-                        let file = &repo.files[sub.file];
-                        findings.push(repo.finding(
-                            &INFO,
-                            file,
-                            sub.offset,
-                            format!(
-                                "substituter {} has no trusted public key: Nix will not use what it serves",
-                                sub.value
-                            ),
-                        ));
-                    }
-                }
-            }
-            if !caches.unknown_substituters && only_web {
-                for key in &caches.keys {
-                    let default_cache = key_host(&key.value) == "cache.nixos.org";
-                    if default_cache
-                        || caches
-                            .substituters
-                            .iter()
-                            .any(|s| pairs(&s.value, &key.value))
-                    {
-                        continue;
-                    }
-                    let file = &repo.files[key.file];
-                    findings.push(repo.finding(
-                        &INFO,
-                        file,
-                        key.offset,
-                        format!(
-                            "trusted public key {} belongs to no substituter listed with it",
-                            key.value.split(':').next().unwrap_or(&key.value)
-                        ),
-                    ));
+        let mut scopes: BTreeMap<(&str, Setting), Caches> = BTreeMap::new();
+        for (index, settings) in per_file.into_iter().enumerate() {
+            let root = flakes::owner(&roots, &repo.files[index].path);
+            for (setting, is_key, entries) in settings {
+                let caches = scopes.entry((root, setting)).or_default();
+                if is_key {
+                    caches.keys.extend(entries.items);
+                    caches.unknown_keys |= entries.partial;
+                } else {
+                    caches.substituters.extend(entries.items);
+                    caches.unknown_substituters |= entries.partial;
                 }
             }
         }
-        findings
+        scopes
+            .values()
+            .flat_map(|caches| judge(repo, caches))
+            .collect()
     }
 }
 
-/// The substituter and key lists a file sets, with their scope.
-fn collect(index: usize, file: &SourceFile) -> Vec<Setting> {
+/// The findings of one scope: each broken pair once.
+fn judge(repo: &Repo, caches: &Caches) -> Vec<Finding> {
+    let web = |s: &Entry| s.value.starts_with("https://") || s.value.starts_with("http://");
+    let unpaired_subs: Vec<&Entry> = caches
+        .substituters
+        .iter()
+        .filter(|s| web(s) && lookup(&s.value) != Known::NixosOrg)
+        .filter(|s| !caches.keys.iter().any(|k| pairs(&s.value, &k.value)))
+        .collect();
+    let unpaired_keys: Vec<&Entry> = caches
+        .keys
+        .iter()
+        .filter(|k| key_name(&k.value) != "cache.nixos.org-1")
+        .filter(|k| {
+            !caches
+                .substituters
+                .iter()
+                .any(|s| pairs(&s.value, &k.value))
+        })
+        .collect();
+    // A cache the table does not know may be signed by a key of any name: it pairs with a key
+    // that no cache claims. Keys the table does not know may also sign machines' own paths.
+    let unknown_subs: Vec<&Entry> = unpaired_subs
+        .iter()
+        .copied()
+        .filter(|s| lookup(&s.value) == Known::Unknown)
+        .collect();
+    let unknown_keys = unpaired_keys
+        .iter()
+        .filter(|k| !signs_a_known_cache(key_name(&k.value)))
+        .count();
+    let mut subs: Vec<&Entry> = if caches.unknown_keys {
+        Vec::new()
+    } else {
+        unpaired_subs
+            .iter()
+            .copied()
+            .filter(|s| !(unknown_keys > 0 && unknown_subs.iter().any(|u| std::ptr::eq(*u, *s))))
+            .collect()
+    };
+    let only_web = caches.substituters.iter().all(web);
+    let mut keys: Vec<&Entry> = if caches.unknown_substituters || !only_web {
+        Vec::new()
+    } else {
+        unpaired_keys
+            .iter()
+            .copied()
+            .filter(|k| signs_a_known_cache(key_name(&k.value)))
+            .collect()
+    };
+    let mut findings = Vec::new();
+    // One substituter and one key, each without its other half, that name the same cache (a typo)
+    // or a cache the table does not know: one broken pair, one finding.
+    if subs.len() == 1 && keys.len() == 1 && same_cache(&subs[0].value, &keys[0].value) {
+        let (sub, key) = (subs.remove(0), keys.remove(0));
+        findings.push(
+            finding(
+                repo,
+                sub,
+                format!(
+                    "substituter {} and trusted public key {} do not pair: Nix will not use what the cache serves",
+                    sub.value,
+                    key_name(&key.value)
+                ),
+            )
+            .with_fix(missing_key_fix(&sub.value)),
+        );
+    }
+    for sub in subs {
+        findings.push(
+            finding(
+                repo,
+                sub,
+                format!(
+                    "substituter {} has no trusted public key: Nix will not use what it serves",
+                    sub.value
+                ),
+            )
+            .with_fix(missing_key_fix(&sub.value)),
+        );
+    }
+    // A leftover key is harmless (a cache nobody asks): a warning.
+    for key in keys {
+        findings.push(
+            finding(
+                repo,
+                key,
+                format!(
+                    "trusted public key {} belongs to no substituter listed with it: a leftover, or a substituter missing",
+                    key_name(&key.value)
+                ),
+            )
+            .with_severity(Severity::Warning),
+        );
+    }
+    findings
+}
+
+/// Whether an unpaired substituter and an unpaired key look like one cache: its host and the
+/// key's name differ by a typo (two edits at most), or the table knows neither.
+fn same_cache(url: &str, key: &str) -> bool {
+    let name = key_name(key);
+    (lookup(url) == Known::Unknown && !signs_a_known_cache(name))
+        || edit_distance(&host(url), &key_host(name)) <= 2
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+fn finding(repo: &Repo, entry: &Entry, message: String) -> Finding {
+    repo.finding(&INFO, &repo.files[entry.file], entry.offset, message)
+}
+
+/// The fix for a substituter without its key: the key itself when the table knows it.
+fn missing_key_fix(url: &str) -> String {
+    match lookup(url) {
+        Known::Keys(names, source) => format!(
+            "Add its key to the trusted public keys beside it: {} (documented at {source}); or remove \
+the substituter.",
+            names.join(" or ")
+        ),
+        _ => INFO.fix.to_string(),
+    }
+}
+
+/// Whether `key` signs the cache at `url`: from the table, or, for a cache it does not know, a key
+/// named for the same host or the same operator's domain (cache.example.org and
+/// keys.example.org), except shared hosts.
+fn pairs(url: &str, key: &str) -> bool {
+    let name = key_name(key);
+    match lookup(url) {
+        Known::NixosOrg => name == "cache.nixos.org-1",
+        Known::Keys(names, _) => names.iter().any(|n| n == name),
+        Known::Unknown => {
+            let (h, k) = (host(url), key_host(name));
+            if h == k {
+                return true;
+            }
+            let parent = |name: &str| name.split_once('.').map(|(_, p)| p.to_string());
+            match (parent(&h), parent(&k)) {
+                (Some(a), Some(b)) => a == b && a.contains('.') && a != "cachix.org",
+                _ => false,
+            }
+        }
+    }
+}
+
+fn host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?'])
+        .next()
+        .unwrap_or(rest)
+        .to_ascii_lowercase()
+}
+
+/// `cache.example.org-1` gives `cache.example.org`.
+fn key_host(name: &str) -> String {
+    let name = name.to_ascii_lowercase();
+    match name.rsplit_once('-') {
+        Some((base, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
+            base.to_string()
+        }
+        _ => name,
+    }
+}
+
+/// The substituter and key lists a file sets, with their setting.
+fn collect(index: usize, file: &SourceFile) -> Vec<(Setting, bool, Entries)> {
     let mut out = Vec::new();
     for node in file.parsed.syntax().descendants() {
         if node.kind() != NODE_ATTRPATH_VALUE {
@@ -161,90 +319,107 @@ fn collect(index: usize, file: &SourceFile) -> Vec<Setting> {
         if !is_key && !SUBSTITUTERS.contains(&last.as_str()) {
             continue;
         }
-        let scope = if path.iter().any(|n| n == "nixConfig") {
-            Scope::NixConfig(index)
+        let setting = if path.iter().any(|n| n == "nixConfig") {
+            Setting::NixConfig
         } else if path.windows(2).any(|w| w[0] == "nix" && w[1] == "settings")
             || path.first().is_some_and(|n| n == "settings")
         {
-            Scope::Settings
+            Setting::Settings
         } else {
             continue;
         };
-        out.push((scope, is_key, entries(index, &value)));
+        let mut entries = Entries::default();
+        read_list(index, &value, MAX_FOLLOW, &mut entries);
+        out.push((setting, is_key, entries));
     }
     out
 }
 
-/// The strings of a literal list (also through `lib.mkForce [ … ]` and friends).
-fn entries(file: usize, value: &SyntaxNode) -> Result<Vec<Entry>, ()> {
-    let mut value = unparen(value);
-    if let Some((_, args)) = apply_parts(&value) {
-        value = unparen(args.last().ok_or(())?);
+/// Reads the strings of a list value as far as they are literal: a list, `a ++ b`, a
+/// whitespace-separated string, `lib.optional c x` / `lib.optionals c [ … ]` (what they may add),
+/// `lib.mkForce [ … ]` and friends, and a name bound by an enclosing `let`.
+fn read_list(file: usize, value: &SyntaxNode, follow: usize, out: &mut Entries) {
+    let value = unparen(value);
+    match value.kind() {
+        NODE_LIST => {
+            for item in value.children() {
+                read_item(file, &item, follow, out);
+            }
+        }
+        NODE_STRING => read_item(file, &value, follow, out),
+        NODE_BIN_OP if is_concat(&value) => {
+            for side in value.children() {
+                read_list(file, &side, follow, out);
+            }
+        }
+        NODE_APPLY => {
+            let Some((function, args)) = apply_parts(&value) else {
+                out.partial = true;
+                return;
+            };
+            match callee_name(&function).as_deref() {
+                Some("optional") if args.len() == 2 => read_item(file, &args[1], follow, out),
+                Some(
+                    "optionals" | "mkIf" | "mkForce" | "mkDefault" | "mkBefore" | "mkAfter"
+                    | "mkOverride" | "mkOrder",
+                ) => match args.last() {
+                    Some(last) => read_list(file, last, follow, out),
+                    None => out.partial = true,
+                },
+                _ => out.partial = true,
+            }
+        }
+        NODE_IDENT if follow > 0 => match let_bound(&value) {
+            Some(bound) => read_list(file, &bound, follow - 1, out),
+            None => out.partial = true,
+        },
+        _ => out.partial = true,
     }
-    if value.kind() != NODE_LIST {
-        return Err(());
+}
+
+/// One item of a list: a literal string (or several, separated by whitespace), or a name bound to
+/// one.
+fn read_item(file: usize, item: &SyntaxNode, follow: usize, out: &mut Entries) {
+    let item = unparen(item);
+    if item.kind() == NODE_IDENT && follow > 0 {
+        if let Some(bound) = let_bound(&item) {
+            return read_item(file, &bound, follow - 1, out);
+        }
     }
-    value
-        .children()
-        .map(|item| {
-            let item = unparen(&item);
-            let text = static_string(&item).ok_or(())?;
-            Ok(Entry {
-                file,
-                offset: item.text_range().start().into(),
-                value: text.trim().to_string(),
+    if item.kind() == NODE_LIST || item.kind() == NODE_BIN_OP || item.kind() == NODE_APPLY {
+        return read_list(file, &item, follow, out);
+    }
+    let Some(text) = static_string(&item) else {
+        out.partial = true;
+        return;
+    };
+    let offset: usize = item.text_range().start().into();
+    for value in text.split_whitespace() {
+        out.items.push(Entry {
+            file,
+            offset,
+            value: value.to_string(),
+        });
+    }
+}
+
+fn is_concat(node: &SyntaxNode) -> bool {
+    node.children_with_tokens()
+        .any(|t| t.kind() == TOKEN_CONCAT)
+}
+
+/// The value a `let` around `ident` binds to its name.
+fn let_bound(ident: &SyntaxNode) -> Option<SyntaxNode> {
+    let name = ident.text().to_string();
+    ident
+        .ancestors()
+        .filter(|a| a.kind() == NODE_LET_IN)
+        .find_map(|let_in| {
+            let_in.children().find_map(|entry| {
+                let (names, value) = binding(&entry)?;
+                (names.len() == 1 && names[0] == name).then_some(value)
             })
         })
-        .collect()
-}
-
-/// A mirror of cache.nixos.org (`https://mirrors.ustc.edu.cn/nix-channels/store`): signed by
-/// cache.nixos.org's key, which Nix trusts by default.
-fn is_mirror(url: &str) -> bool {
-    url.split_once("://")
-        .map_or(url, |(_, rest)| rest)
-        .split('/')
-        .skip(1)
-        .any(|segment| segment == "nix-channels")
-}
-
-fn host(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split(['/', '?'])
-        .next()
-        .unwrap_or(rest)
-        .to_ascii_lowercase()
-}
-
-/// `nix-community.cachix.org-1:…` gives `nix-community.cachix.org`.
-fn key_host(key: &str) -> String {
-    let name = key.split(':').next().unwrap_or(key).to_ascii_lowercase();
-    match name.rsplit_once('-') {
-        Some((base, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
-            base.to_string()
-        }
-        _ => name,
-    }
-}
-
-/// Whether `key` signs the cache at `url`.
-fn pairs(url: &str, key: &str) -> bool {
-    if CACHE_PRESETS
-        .iter()
-        .any(|p| p.url.trim_end_matches('/') == url.trim_end_matches('/') && p.key == key)
-    {
-        return true;
-    }
-    let (h, k) = (host(url), key_host(key));
-    if h == k {
-        return true;
-    }
-    // The same operator's domain (cache.numtide.com and niks3.numtide.com), except shared hosts.
-    let parent = |name: &str| name.split_once('.').map(|(_, p)| p.to_string());
-    match (parent(&h), parent(&k)) {
-        (Some(a), Some(b)) => a == b && a.contains('.') && a != "cachix.org",
-        _ => false,
-    }
 }
 
 #[cfg(test)]
@@ -252,8 +427,22 @@ mod tests {
     use super::*;
     use crate::rules::testing::run;
 
+    const COMMUNITY: &str =
+        "nix-community.cachix.org-1:mB9FSh9qf2dCimDSUo8Zy7bkq5CX+/rkCWyvRCYg3Fs=";
+
+    fn messages(files: &[(&str, &str)]) -> Vec<String> {
+        let repo = crate::check::test_repo(files);
+        let mut out: Vec<String> = CacheKeys
+            .check(&repo)
+            .into_iter()
+            .map(|f| format!("{}:{}:{} {}", f.file, f.line, f.column, f.message))
+            .collect();
+        out.sort();
+        out
+    }
+
     #[test]
-    fn unpaired_caches() {
+    fn a_broken_pair_is_one_finding() {
         let text = r#"{
   nixConfig = {
     extra-substituters = [
@@ -263,14 +452,23 @@ mod tests {
     ];
     extra-trusted-public-keys = [
       "nix-community.cachix.org-1:mB9FSh9qf2dCimDSUo8Zy7bkq5CX+/rkCWyvRCYg3Fs="
-      "yazi.cachix.org-1:Dcdz63NZKfvUCbDGngQDAZq6kOroIrFoyO064uvLh8k="
+      "hyprlnd.cachix.org-1:a7pgxzMz7+chwVL3/pzj6jIBMioiJM7ypFP8PwtkuGc="
     ];
   };
   outputs = _: { };
 }"#;
         assert_eq!(
-            run(&CacheKeys, &[("flake.nix", text)]),
-            vec!["flake.nix:10:7", "flake.nix:5:7"]
+            messages(&[("flake.nix", text)]),
+            ["flake.nix:5:7 substituter https://hyprland.cachix.org and trusted public key hyprlnd.cachix.org-1 do not pair: Nix will not use what the cache serves"]
+        );
+        // Two different caches, each without its other half: two facts, two findings.
+        let two = text.replace("hyprlnd", "yazi");
+        assert_eq!(
+            messages(&[("flake.nix", &two)]),
+            [
+                "flake.nix:10:7 trusted public key yazi.cachix.org-1 belongs to no substituter listed with it: a leftover, or a substituter missing",
+                "flake.nix:5:7 substituter https://hyprland.cachix.org has no trusted public key: Nix will not use what it serves",
+            ]
         );
     }
 
@@ -279,5 +477,89 @@ mod tests {
         let a = "{ nix.settings.substituters = [ \"https://cache.numtide.com\" ]; }";
         let b = "{ nix.settings.trusted-public-keys = [ \"niks3.numtide.com-1:DTx8wZduET09hRmMtKdQDxNNthLQETkc/yaX7M4qK0g=\" ]; }";
         assert!(run(&CacheKeys, &[("a.nix", a), ("b.nix", b)]).is_empty());
+    }
+
+    #[test]
+    fn pairs_whose_names_differ_and_mirrors() {
+        let text = r#"{ nix.settings = {
+  substituters = [ "https://cache.iog.io" "https://install.determinate.systems/" "https://hetzner-cache.numtide.com" "https://mirrors.tuna.tsinghua.edu.cn/nix-channels/store?priority=5" ];
+  trusted-public-keys = [ "hydra.iohk.io:f/Ea+s+dFdN+3Y/G+FDgSq+a5NEWhJGzdjvKNGv0/EQ=" "cache.flakehub.com-3:hJuILl5sVK4iKm86JzgdXW12Y2Hwd5G07qKtHTOcDCM=" ];
+}; }"#;
+        assert!(run(&CacheKeys, &[("nix.nix", text)]).is_empty());
+    }
+
+    #[test]
+    fn a_self_hosted_cache_pairs_with_a_key_nobody_claims() {
+        let paired = r#"{ nixConfig = { extra-substituters = [ "https://cache.example.camp/tilde" ]; extra-trusted-public-keys = [ "tilde:Urwh7kyCsSsNmV1gu4sMYFVZCI0ZPwEXjxxtNH06G8U=" ]; }; }"#;
+        assert!(run(&CacheKeys, &[("flake.nix", paired)]).is_empty());
+        let alone = format!(
+            r#"{{ nixConfig = {{ extra-substituters = [ "https://cache.example.camp/tilde" ]; extra-trusted-public-keys = [ "{COMMUNITY}" ]; }}; }}"#
+        );
+        assert_eq!(
+            messages(&[("flake.nix", &alone)]),
+            [
+                "flake.nix:1:108 trusted public key nix-community.cachix.org-1 belongs to no substituter listed with it: a leftover, or a substituter missing",
+                "flake.nix:1:40 substituter https://cache.example.camp/tilde has no trusted public key: Nix will not use what it serves",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_leftover_key_of_a_known_cache_is_reported_a_machine_key_is_not() {
+        let text = r#"{ nix.settings = {
+  substituters = [ "https://nix-community.cachix.org" ];
+  trusted-public-keys = [
+    "nix-community.cachix.org-1:mB9FSh9qf2dCimDSUo8Zy7bkq5CX+/rkCWyvRCYg3Fs="
+    "notashelf.cachix.org-1:VTTBFNQWbfyLuRzgm2I7AWSDJdqAa11ytLXHBhrprZk="
+    "builder-1:DhlmJBtURj+XS3j4F8SFFukT8dYgSjtFcd3egH8rE6U="
+  ];
+}; }"#;
+        assert_eq!(
+            messages(&[("nix.nix", text)]),
+            ["nix.nix:5:5 trusted public key notashelf.cachix.org-1 belongs to no substituter listed with it: a leftover, or a substituter missing"]
+        );
+    }
+
+    #[test]
+    fn lists_are_followed_through_concatenation_optional_and_let() {
+        let text = r#"{ lib, config, ... }:
+let
+  keys = [ "nix-community.cachix.org-1:mB9FSh9qf2dCimDSUo8Zy7bkq5CX+/rkCWyvRCYg3Fs=" ];
+in
+{ nix.settings = {
+  substituters = [ "https://nix-community.cachix.org" ]
+    ++ lib.optional (config.networking.hostName != "eve") "https://cache.example.io"
+    ++ lib.optionals config.x.enable [ "https://devenv.cachix.org" ];
+  trusted-public-keys = keys ++ [ "cache.example.io-1:R7msbosLEZKrxk/lKxf9BTjOOH7Ax3H0Qj0/6wiHOgc=" ];
+}; }"#;
+        assert_eq!(
+            messages(&[("nix.nix", text)]),
+            ["nix.nix:8:40 substituter https://devenv.cachix.org has no trusted public key: Nix will not use what it serves"]
+        );
+    }
+
+    #[test]
+    fn a_part_that_cannot_be_read_leaves_its_side_unjudged() {
+        let text = r#"{ lib, extraKeys, names, ... }: { nix.settings = {
+  substituters = [ "https://devenv.cachix.org" ] ++ map (n: "https://${n}.cachix.org") names;
+  trusted-public-keys = [ "yazi.cachix.org-1:Dcdz63NZKfvUCbDGngQDAZq6kOroIrFoyO064uvLh8k=" ] ++ extraKeys;
+}; }"#;
+        // The devenv key may be among extraKeys; the yazi cache may be among the mapped names.
+        assert!(run(&CacheKeys, &[("nix.nix", text)]).is_empty());
+    }
+
+    #[test]
+    fn every_flake_is_checked_on_its_own() {
+        let outer = format!(
+            r#"{{ nixConfig = {{ extra-substituters = [ "https://nix-community.cachix.org" ]; extra-trusted-public-keys = [ "{COMMUNITY}" "devenv.cachix.org-1:w1cLUi8dv3hnoSPGAuibQv+f9TZLr6cv/Hm9XgU50cw=" ]; }}; }}"#
+        );
+        let template = r#"{ nixConfig = { extra-substituters = [ "https://devenv.cachix.org" ]; }; outputs = _: { }; }"#;
+        assert_eq!(
+            messages(&[("flake.nix", &outer), ("templates/dev/flake.nix", template)]),
+            [
+                "flake.nix:1:182 trusted public key devenv.cachix.org-1 belongs to no substituter listed with it: a leftover, or a substituter missing",
+                "templates/dev/flake.nix:1:40 substituter https://devenv.cachix.org has no trusted public key: Nix will not use what it serves",
+            ]
+        );
     }
 }

@@ -124,6 +124,12 @@ impl Finding {
         self
     }
 
+    /// Rates this finding below the rule's default (a setting in `check.rules` still wins).
+    pub fn with_severity(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+
     pub fn with_diff(mut self, diff: String) -> Finding {
         self.diff = Some(diff);
         self

@@ -164,7 +164,16 @@ fn nixpkgs_import() {
 
 #[test]
 fn cache_keys() {
-    assert_fixture("cache-keys", &[("cache-keys", "flake.nix", 7, 7)]);
+    // A typo'd key and its cache: one finding. Not the iog pair (names differ), the mirror, the
+    // `++ lib.optional` list or a machine's key; the template flake's own missing key is found.
+    assert_fixture(
+        "cache-keys",
+        &[
+            ("cache-keys", "flake.nix", 7, 7),
+            ("cache-keys", "modules/nixos/caches.nix", 7, 5),
+            ("cache-keys", "templates/dev/flake.nix", 5, 36),
+        ],
+    );
 }
 
 #[test]

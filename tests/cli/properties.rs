@@ -3,7 +3,7 @@
 
 use nixscaffold::answers::{AnswersFile, OverlaySet, Platform};
 use nixscaffold::generate::plan_new;
-use nixscaffold::presets::CACHE_PRESETS;
+use nixscaffold::presets::cache_presets;
 use nixscaffold::render::Renderer;
 use proptest::prelude::*;
 
@@ -22,7 +22,7 @@ pub fn answers() -> impl Strategy<Value = AnswersFile> {
         proptest::collection::btree_set(valid_name(), 0..3),
         proptest::collection::btree_set(valid_name(), 0..3),
         proptest::sample::subsequence(
-            CACHE_PRESETS
+            cache_presets()
                 .iter()
                 .map(|c| c.name.to_string())
                 .collect::<Vec<_>>(),
