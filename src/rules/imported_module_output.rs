@@ -114,11 +114,17 @@ fn import_calls(file: &SourceFile) -> Vec<ImportCall> {
         .collect()
 }
 
-/// `nixosModules` when the binding path goes through a `*Modules` attribute.
+/// `nixosModules.x` when the binding path is a flake output of modules: a `*Modules` attribute
+/// at the top of the outputs (or of a registry file), or under flake-parts' `flake`. A `*Modules`
+/// deeper down is an option or a helper's argument (`home-manager.sharedModules`,
+/// `extraModules` of `nixosSystem`), not an output.
 fn module_output(path: &[String]) -> Option<String> {
-    let at = path
-        .iter()
-        .position(|n| n.ends_with("Modules") && n != "Modules")?;
+    let is_modules = |n: &String| n.ends_with("Modules") && n != "Modules";
+    let at = match path {
+        [first, ..] if is_modules(first) => 0,
+        [flake, second, ..] if flake == "flake" && is_modules(second) => 1,
+        _ => return None,
+    };
     Some(path[at..].join("."))
 }
 
@@ -170,6 +176,21 @@ fn registry_set(node: &SyntaxNode) -> bool {
 mod tests {
     use super::*;
     use crate::rules::testing::run;
+
+    #[test]
+    fn a_modules_option_or_argument_is_not_an_output() {
+        let flake = "{\n  outputs = { nixpkgs, ... }: {\n    nixosConfigurations.a = nixpkgs.lib.nixosSystem {\n      modules = [ { home-manager.sharedModules = [ (import ./x.nix) ]; } ];\n      extraModules = [ (import ./x.nix) ];\n    };\n    lib.mkModules = { specialModules = import ./x.nix; };\n    nixosModules.x = import ./x.nix;\n  };\n}";
+        let files = [("flake.nix", flake), ("x.nix", "{ ... }: { }")];
+        assert_eq!(run(&ImportedModuleOutput, &files), vec!["flake.nix:8:29"]);
+        let parts = "{ flake.homeManagerModules.x = import ./x.nix; }";
+        assert_eq!(
+            run(
+                &ImportedModuleOutput,
+                &[("parts.nix", parts), ("x.nix", "{ }")]
+            ),
+            vec!["parts.nix:1:39"]
+        );
+    }
 
     #[test]
     fn imports_in_module_outputs() {
