@@ -6,7 +6,7 @@ use rnix::SyntaxNode;
 
 use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
-use crate::nix::syntax::{binding, binding_path, unparen};
+use crate::nix::syntax::{apply_parts, binding, binding_path, callee_name, dotted_name, unparen};
 
 pub struct PlatformOverlay;
 
@@ -72,7 +72,10 @@ impl Rule for PlatformOverlay {
                                 .iter()
                                 .any(|n| n == "overlays" || n == "overlay");
                         let body = overlay_body(&value)?;
-                        if !overlay_context || tests_platform(&body) {
+                        if !overlay_context
+                            || tests_platform(&body)
+                            || !applied_beyond_its_platform(repo, name, &value, family(&lower))
+                        {
                             return None;
                         }
                         Some(repo.finding(
@@ -86,6 +89,88 @@ impl Rule for PlatformOverlay {
             })
             .collect()
     }
+}
+
+/// Whether the repository applies the overlay `name` somewhere that is not its platform's own: a
+/// reference (`overlays.NAME`, or the bare name, e.g. in a composition) outside a context that
+/// names a platform (`darwinConfigurations`, `darwinSystem`, a file under `hosts/darwin/`) and
+/// outside a platform test (`lib.optionals stdenv.isDarwin [ … ]`). An overlay only exported is
+/// applied by whoever uses it, on the platform it is named for.
+fn applied_beyond_its_platform(
+    repo: &Repo,
+    name: &str,
+    definition: &SyntaxNode,
+    platform: &[&str],
+) -> bool {
+    repo.files
+        .iter()
+        .filter(|file| file.mentions(name))
+        .any(|file| {
+            let platform_file = names_platform(&file.path, platform);
+            file.parsed.syntax().descendants().any(|node| {
+                is_reference(&node, name)
+                    && !node.ancestors().any(|a| a == *definition)
+                    && !platform_file
+                    && !in_platform_context(&node, platform)
+            })
+        })
+}
+
+/// `…overlays.NAME` or the bare variable `NAME` (not an attribute name, not `inherit NAME`).
+fn is_reference(node: &SyntaxNode, name: &str) -> bool {
+    match node.kind() {
+        NODE_SELECT => dotted_name(node).is_some_and(|names| {
+            names.last().is_some_and(|n| n == name)
+                && names.iter().any(|n| n == "overlays" || n == "overlay")
+        }),
+        NODE_IDENT => {
+            node.text() == name
+                && node.parent().is_some_and(|p| {
+                    !matches!(p.kind(), NODE_ATTRPATH | NODE_INHERIT | NODE_SELECT)
+                })
+        }
+        _ => false,
+    }
+}
+
+/// The words of the platform an overlay's (lower-case) name says it is for.
+fn family(name: &str) -> &'static [&'static str] {
+    if name.contains("darwin") || name.contains("macos") {
+        &["darwin", "macos"]
+    } else {
+        &["linux", "nixos"]
+    }
+}
+
+fn names_platform(text: &str, platform: &[&str]) -> bool {
+    let lower = text.to_ascii_lowercase();
+    platform.iter().any(|w| lower.contains(w))
+}
+
+/// Whether `node` sits where only one platform evaluates it: under a binding or a call whose name
+/// names a platform, or in a branch that tests the platform.
+fn in_platform_context(node: &SyntaxNode, platform: &[&str]) -> bool {
+    node.ancestors().any(|a| {
+        if let Some((names, _)) = binding(&a) {
+            if names.iter().any(|n| names_platform(n, platform)) {
+                return true;
+            }
+        }
+        if let Some((function, args)) = apply_parts(&a) {
+            let callee = callee_name(&function).unwrap_or_default();
+            if names_platform(&callee, platform) {
+                return true;
+            }
+            let conditional = matches!(
+                callee.as_str(),
+                "optional" | "optionals" | "optionalAttrs" | "mkIf" | "optionalString"
+            );
+            if conditional && args.first().is_some_and(tests_platform) {
+                return true;
+            }
+        }
+        a.kind() == NODE_IF_ELSE && a.first_child().as_ref().is_some_and(tests_platform)
+    })
 }
 
 /// The body of `final: prev: BODY`.
@@ -113,11 +198,44 @@ mod tests {
 
     #[test]
     fn unguarded_darwin_overlays() {
-        let text = "{ lib }:\n{\n  customDarwin = final: prev: { mac-tool = final.callPackage ../pkgs/darwin/mac-tool.nix { }; };\n  guardedDarwin = final: prev: lib.optionalAttrs prev.stdenv.hostPlatform.isDarwin { };\n  custom = final: prev: { };\n}";
+        let text = "{ lib }:\nrec {\n  customDarwin = final: prev: { mac-tool = final.callPackage ../pkgs/darwin/mac-tool.nix { }; };\n  guardedDarwin = final: prev: lib.optionalAttrs prev.stdenv.hostPlatform.isDarwin { };\n  custom = final: prev: { };\n  default = lib.composeManyExtensions [ custom customDarwin guardedDarwin ];\n}";
         assert_eq!(
             run(&PlatformOverlay, &[("overlays/default.nix", text)]),
             vec!["overlays/default.nix:3:3"]
         );
         assert!(run(&PlatformOverlay, &[("modules/x.nix", text)]).is_empty());
+    }
+
+    #[test]
+    fn an_overlay_applied_only_on_its_platform_or_only_exported() {
+        let overlays = "{\n  darwinFonts = final: prev: { fonts = prev.hello; };\n}";
+        // Only exported: whoever applies it chooses the platform.
+        assert!(run(&PlatformOverlay, &[("overlays/default.nix", overlays)]).is_empty());
+        let darwin_only = "{ inputs, lib, pkgs, ... }: {\n  darwinConfigurations.mac = inputs.darwin.lib.darwinSystem { modules = [ { nixpkgs.overlays = [ inputs.self.overlays.darwinFonts ]; } ]; };\n  x.nixpkgs.overlays = lib.optionals pkgs.stdenv.isDarwin [ inputs.self.overlays.darwinFonts ];\n}";
+        let files = [
+            ("overlays/default.nix", overlays),
+            ("flake.nix", darwin_only),
+        ];
+        assert!(run(&PlatformOverlay, &files).is_empty());
+        let host = "{ inputs, ... }: { nixpkgs.overlays = [ inputs.self.overlays.darwinFonts ]; }";
+        assert!(run(
+            &PlatformOverlay,
+            &[
+                ("overlays/default.nix", overlays),
+                ("hosts/darwin/mac/default.nix", host)
+            ]
+        )
+        .is_empty());
+        // Applied in a NixOS host: on Linux.
+        assert_eq!(
+            run(
+                &PlatformOverlay,
+                &[
+                    ("overlays/default.nix", overlays),
+                    ("hosts/nixos/pc/default.nix", host)
+                ]
+            ),
+            vec!["overlays/default.nix:2:3"]
+        );
     }
 }

@@ -187,8 +187,9 @@ fn scanpaths_drift() {
 #[test]
 fn platform_overlay() {
     assert_fixture(
+        // customDarwin, composed into `default`; not darwinFonts, applied only in darwinConfigurations.
         "platform-overlay",
-        &[("platform-overlay", "overlays/default.nix", 4, 3)],
+        &[("platform-overlay", "overlays/default.nix", 5, 3)],
     );
 }
 
