@@ -84,6 +84,12 @@ impl Rule for LegacyPackages {
                             node.text_range().start().into(),
                             format!("`{name}` goes without the package set this flake configures ({place})"),
                         )
+                        .with_fix(format!(
+                            "Use the package set configured at {}:{line}: in flake-parts, the perSystem \
+`pkgs` argument; elsewhere the `pkgs` bound to it. Or `legacyPackages.${{system}}.extend overlay` for \
+one overlay.",
+                            decl_file.path
+                        ))
                     })
                     .collect::<Vec<_>>()
             })

@@ -26,8 +26,8 @@ loop's element or the recursion's argument (directly or through a `let` built fr
 directory once, as a recursive walk over a tree does, and is fine. Nix evaluation-performance \
 guidance: never read the same directory inside a tight loop; read it once.",
     fix: "Bind the directory's entries once (`let entries = builtins.readDir dir; in ...`) outside \
-the loop, or use `lib.custom.scanPaths` / `lib.filesystem.listFilesRecursive` / \
-`lib.packagesFromDirectoryRecursive`.",
+the loop, or walk the tree with a function that reads each directory it is given once, as \
+`lib.filesystem.listFilesRecursive` and `lib.packagesFromDirectoryRecursive` do.",
     severity: Severity::Warning,
     kind: Kind::Lint,
 };
