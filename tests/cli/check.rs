@@ -526,7 +526,12 @@ fn explain_lists_and_explains_every_rule() {
         let columns: Vec<&str> = line.split_whitespace().take(4).collect();
         assert_eq!(
             columns,
-            [info.id, info.name, info.severity.as_str(), info.kind.as_str()],
+            [
+                info.id,
+                info.name,
+                info.severity.as_str(),
+                info.kind.as_str()
+            ],
             "{line}"
         );
         let text = explain(&[info.id]);
