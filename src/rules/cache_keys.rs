@@ -78,6 +78,9 @@ const SUBSTITUTERS: &[&str] = &[
     "extra-trusted-substituters",
 ];
 const KEYS: &[&str] = &["trusted-public-keys", "extra-trusted-public-keys"];
+/// The options' former names (`nix.binaryCaches`, …), still set by older configurations.
+const OLD_SUBSTITUTERS: &[&str] = &["binaryCaches", "trustedBinaryCaches"];
+const OLD_KEYS: &[&str] = &["binaryCachePublicKeys"];
 
 /// How far a list is followed through `let` bindings.
 const MAX_FOLLOW: usize = 8;
@@ -94,7 +97,10 @@ impl Rule for CacheKeys {
             .par_iter()
             .enumerate()
             .map(|(index, file)| {
-                if file.mentions("substituters") || file.mentions("public-keys") {
+                if file.mentions("substituters")
+                    || file.mentions("public-keys")
+                    || file.mentions("inaryCache")
+                {
                     collect(index, file)
                 } else {
                     Vec::new()
@@ -315,13 +321,32 @@ fn collect(index: usize, file: &SourceFile) -> Vec<(Setting, bool, Entries)> {
         let Some(last) = path.last() else {
             continue;
         };
-        let is_key = KEYS.contains(&last.as_str());
-        if !is_key && !SUBSTITUTERS.contains(&last.as_str()) {
+        let under_nix = |names: &[&str]| {
+            path.len() >= 2 && path[path.len() - 2] == "nix" && names.contains(&last.as_str())
+        };
+        // Settings written as nix.conf text: their side cannot be read, so it is not judged.
+        if under_nix(&["extraOptions"]) {
+            let text = value.text().to_string();
+            for (is_key, word) in [(false, "substituters"), (true, "public-keys")] {
+                if text.contains(word) {
+                    let entries = Entries {
+                        items: Vec::new(),
+                        partial: true,
+                    };
+                    out.push((Setting::Settings, is_key, entries));
+                }
+            }
+            continue;
+        }
+        let old_name = under_nix(OLD_SUBSTITUTERS) || under_nix(OLD_KEYS);
+        let is_key = KEYS.contains(&last.as_str()) || OLD_KEYS.contains(&last.as_str());
+        if !is_key && !SUBSTITUTERS.contains(&last.as_str()) && !old_name {
             continue;
         }
         let setting = if path.iter().any(|n| n == "nixConfig") {
             Setting::NixConfig
-        } else if path.windows(2).any(|w| w[0] == "nix" && w[1] == "settings")
+        } else if old_name
+            || path.windows(2).any(|w| w[0] == "nix" && w[1] == "settings")
             || path.first().is_some_and(|n| n == "settings")
         {
             Setting::Settings
@@ -561,5 +586,17 @@ in
                 "templates/dev/flake.nix:1:40 substituter https://devenv.cachix.org has no trusted public key: Nix will not use what it serves",
             ]
         );
+    }
+
+    #[test]
+    fn former_option_names_and_nix_conf_text() {
+        let old = r#"{ nix.binaryCaches = [ "https://devenv.cachix.org" ]; nix.binaryCachePublicKeys = [ "devenv.cachix.org-1:w1cLUi8dv3hnoSPGAuibQv+f9TZLr6cv/Hm9XgU50cw=" ]; }"#;
+        let new = r#"{ nix.settings.substituters = [ "https://yazi.cachix.org" ]; }"#;
+        assert_eq!(
+            messages(&[("old.nix", old), ("new.nix", new)]),
+            ["new.nix:1:33 substituter https://yazi.cachix.org has no trusted public key: Nix will not use what it serves"]
+        );
+        let text = "{ nix.extraOptions = ''\n  extra-trusted-public-keys = yazi.cachix.org-1:Dcdz63NZKfvUCbDGngQDAZq6kOroIrFoyO064uvLh8k=\n''; }";
+        assert!(run(&CacheKeys, &[("new.nix", new), ("conf.nix", text)]).is_empty());
     }
 }
