@@ -150,13 +150,63 @@ fn in_configuration(node: &SyntaxNode) -> bool {
 }
 
 /// The first place a file builds a package set for its flake's outputs: `import inputs.nixpkgs {
-/// config = …; overlays = …; }` outside any machine's or home's configuration.
+/// config = …; overlays = …; }` outside any machine's or home's configuration. A set bound by a
+/// `let` (`pkgs = import …;`, `pkgsFor = system: import …;`) that only configurations use is
+/// theirs, not the outputs'.
 fn flake_package_set(file: &SourceFile) -> Option<(usize, &'static str)> {
     file.parsed
         .syntax()
         .descendants()
-        .filter(|node| !in_configuration(node))
+        .filter(|node| !in_configuration(node) && !only_for_configurations(node))
         .find_map(|node| configured_import(&node))
+}
+
+/// Whether `node` is the value of a `let` binding (through functions: `pkgsFor = system: …`)
+/// whose every use sits in a machine's or a home's configuration, directly or through another
+/// such binding (`pkgs = pkgsFor "x86_64-linux";`).
+fn only_for_configurations(node: &SyntaxNode) -> bool {
+    let mut value = node.clone();
+    while let Some((parent, _)) = parent_skipping_parens(&value) {
+        if parent.kind() == NODE_LAMBDA {
+            value = parent;
+            continue;
+        }
+        return let_binding_only_for_configurations(&parent, 4);
+    }
+    false
+}
+
+fn let_binding_only_for_configurations(binding_node: &SyntaxNode, depth: usize) -> bool {
+    let Some(scope) = binding_node.parent().filter(|p| p.kind() == NODE_LET_IN) else {
+        return false;
+    };
+    let Some((names, _)) = binding(binding_node) else {
+        return false;
+    };
+    let [name] = names.as_slice() else {
+        return false;
+    };
+    let uses: Vec<SyntaxNode> = scope
+        .descendants()
+        .filter(|n| {
+            n.kind() == NODE_IDENT
+                && n.text() == name.as_str()
+                && n.parent().is_some_and(|p| p.kind() != NODE_ATTRPATH)
+        })
+        .collect();
+    !uses.is_empty()
+        && uses.iter().all(|u| {
+            in_configuration(u)
+                || (depth > 0
+                    && u.ancestors()
+                        .find(|a| {
+                            a.kind() == NODE_ATTRPATH_VALUE
+                                && a.parent().is_some_and(|p| p.kind() == NODE_LET_IN)
+                        })
+                        .is_some_and(|b| {
+                            b != *binding_node && let_binding_only_for_configurations(&b, depth - 1)
+                        }))
+        })
 }
 
 /// `import inputs.nixpkgs { config = …; overlays = …; }`.
@@ -239,6 +289,23 @@ mod tests {
         // Home-manager imports nixpkgs again with the home's own nixpkgs.overlays.
         let home = "{ outputs = { nixpkgs, home-manager, ... }: let pkgs = import nixpkgs { system = \"x86_64-linux\"; overlays = [ ]; }; in {\n  homeConfigurations.me = home-manager.lib.homeManagerConfiguration { pkgs = nixpkgs.legacyPackages.x86_64-linux; modules = [ ./home.nix ]; };\n  packages.x86_64-linux.default = pkgs.hello;\n}; }";
         assert!(run(&LegacyPackages, &[("flake.nix", home)]).is_empty());
+    }
+
+    #[test]
+    fn a_set_bound_for_the_machines_only_is_theirs() {
+        let flake = "{\n  outputs = { nixpkgs, ... }:\n    let\n      pkgsFor = system: import nixpkgs { inherit system; config.allowUnfree = true; };\n      pkgs = pkgsFor \"x86_64-linux\";\n    in {\n      nixosConfigurations.a = nixpkgs.lib.nixosSystem { inherit pkgs; modules = [ ./a.nix ]; };\n      devShells.x86_64-linux.default = import ./shell.nix { pkgs = nixpkgs.legacyPackages.x86_64-linux; };\n    };\n}";
+        // pkgsFor is used by pkgs, and pkgs only by nixosSystem: the dev shell is fine.
+        let files = [("flake.nix", flake)];
+        assert!(run(&LegacyPackages, &files).is_empty());
+        // Used for an output too: the flake's own set.
+        let also = flake.replace(
+            "devShells.x86_64-linux.default",
+            "packages.x86_64-linux.tool = pkgs.hello;\n      devShells.x86_64-linux.default",
+        );
+        assert_eq!(
+            run(&LegacyPackages, &[("flake.nix", &also)]),
+            vec!["flake.nix:9:68"]
+        );
     }
 
     #[test]
