@@ -154,11 +154,10 @@ fn in_configuration(node: &SyntaxNode) -> bool {
 /// `let` (`pkgs = import …;`, `pkgsFor = system: import …;`) that only configurations use is
 /// theirs, not the outputs'.
 fn flake_package_set(file: &SourceFile) -> Option<(usize, &'static str)> {
-    file.parsed
-        .syntax()
-        .descendants()
-        .filter(|node| !in_configuration(node) && !only_for_configurations(node))
-        .find_map(|node| configured_import(&node))
+    file.parsed.syntax().descendants().find_map(|node| {
+        let found = configured_import(&node)?;
+        (!in_configuration(&node) && !only_for_configurations(&node)).then_some(found)
+    })
 }
 
 /// Whether `node` is the value of a `let` binding (through functions: `pkgsFor = system: …`)
