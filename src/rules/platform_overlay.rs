@@ -51,9 +51,8 @@ impl Rule for PlatformOverlay {
         repo.files
             .par_iter()
             .filter(|file| {
-                PLATFORM_WORDS
-                    .iter()
-                    .any(|w| file.text.to_ascii_lowercase().contains(w))
+                let lower = file.text.to_ascii_lowercase();
+                PLATFORM_WORDS.iter().any(|w| lower.contains(w))
             })
             .flat_map_iter(|file| {
                 let in_overlay_file = file.path.split('/').any(|p| p == "overlays");
@@ -67,11 +66,11 @@ impl Rule for PlatformOverlay {
                         if !PLATFORM_WORDS.iter().any(|w| lower.contains(w)) {
                             return None;
                         }
+                        let body = overlay_body(&value)?;
                         let overlay_context = in_overlay_file
                             || binding_path(&value)
                                 .iter()
                                 .any(|n| n == "overlays" || n == "overlay");
-                        let body = overlay_body(&value)?;
                         if !overlay_context
                             || tests_platform(&body)
                             || !applied_beyond_its_platform(repo, name, &value, family(&lower))
