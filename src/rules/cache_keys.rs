@@ -121,29 +121,70 @@ impl Rule for CacheKeys {
                 }
             }
         }
-        scopes
-            .values()
-            .flat_map(|caches| judge(repo, caches))
-            .collect()
+        let empty = Caches::default();
+        let mut findings = Vec::new();
+        for (&(root, setting), caches) in &scopes {
+            let other_setting = match setting {
+                Setting::NixConfig => Setting::Settings,
+                Setting::Settings => Setting::NixConfig,
+            };
+            let other = scopes.get(&(root, other_setting)).unwrap_or(&empty);
+            findings.extend(judge(repo, &View::new(caches, other, setting)));
+        }
+        findings
+    }
+}
+
+/// One scope's entries, and what they pair with. A flake's `nixConfig` substituter may be signed
+/// by a key its machines trust (`nix.settings`); a key is a leftover only when no substituter of
+/// the flake, in either place, is its cache (machines often trust the key of a cache the flake's
+/// `nixConfig` lists).
+struct View<'a> {
+    substituters: Vec<&'a Entry>,
+    keys: Vec<&'a Entry>,
+    key_pool: Vec<&'a Entry>,
+    substituter_pool: Vec<&'a Entry>,
+    unknown_keys: bool,
+    unknown_substituters: bool,
+}
+
+impl<'a> View<'a> {
+    fn new(own: &'a Caches, other: &'a Caches, setting: Setting) -> View<'a> {
+        let mut key_pool: Vec<&Entry> = own.keys.iter().collect();
+        let mut unknown_keys = own.unknown_keys;
+        if setting == Setting::NixConfig {
+            key_pool.extend(other.keys.iter());
+            unknown_keys |= other.unknown_keys;
+        }
+        View {
+            substituters: own.substituters.iter().collect(),
+            keys: own.keys.iter().collect(),
+            key_pool,
+            substituter_pool: own.substituters.iter().chain(&other.substituters).collect(),
+            unknown_keys,
+            unknown_substituters: own.unknown_substituters || other.unknown_substituters,
+        }
     }
 }
 
 /// The findings of one scope: each broken pair once.
-fn judge(repo: &Repo, caches: &Caches) -> Vec<Finding> {
+fn judge(repo: &Repo, view: &View) -> Vec<Finding> {
     let web = |s: &Entry| s.value.starts_with("https://") || s.value.starts_with("http://");
-    let unpaired_subs: Vec<&Entry> = caches
+    let unpaired_subs: Vec<&Entry> = view
         .substituters
         .iter()
+        .copied()
         .filter(|s| web(s) && lookup(&s.value) != Known::NixosOrg)
-        .filter(|s| !caches.keys.iter().any(|k| pairs(&s.value, &k.value)))
+        .filter(|s| !view.key_pool.iter().any(|k| pairs(&s.value, &k.value)))
         .collect();
-    let unpaired_keys: Vec<&Entry> = caches
+    let unpaired_keys: Vec<&Entry> = view
         .keys
         .iter()
+        .copied()
         .filter(|k| key_name(&k.value) != "cache.nixos.org-1")
         .filter(|k| {
-            !caches
-                .substituters
+            !view
+                .substituter_pool
                 .iter()
                 .any(|s| pairs(&s.value, &k.value))
         })
@@ -155,21 +196,29 @@ fn judge(repo: &Repo, caches: &Caches) -> Vec<Finding> {
         .copied()
         .filter(|s| lookup(&s.value) == Known::Unknown)
         .collect();
-    let unknown_keys = unpaired_keys
+    let unclaimed_keys = view
+        .key_pool
         .iter()
+        .filter(|k| key_name(&k.value) != "cache.nixos.org-1")
+        .filter(|k| {
+            !view
+                .substituter_pool
+                .iter()
+                .any(|s| pairs(&s.value, &k.value))
+        })
         .filter(|k| !signs_a_known_cache(key_name(&k.value)))
         .count();
-    let mut subs: Vec<&Entry> = if caches.unknown_keys {
+    let mut subs: Vec<&Entry> = if view.unknown_keys {
         Vec::new()
     } else {
         unpaired_subs
             .iter()
             .copied()
-            .filter(|s| !(unknown_keys > 0 && unknown_subs.iter().any(|u| std::ptr::eq(*u, *s))))
+            .filter(|s| !(unclaimed_keys > 0 && unknown_subs.iter().any(|u| std::ptr::eq(*u, *s))))
             .collect()
     };
-    let only_web = caches.substituters.iter().all(web);
-    let mut keys: Vec<&Entry> = if caches.unknown_substituters || !only_web {
+    let only_web = view.substituter_pool.iter().all(|s| web(s));
+    let mut keys: Vec<&Entry> = if view.unknown_substituters || !only_web {
         Vec::new()
     } else {
         unpaired_keys
@@ -598,5 +647,20 @@ in
         );
         let text = "{ nix.extraOptions = ''\n  extra-trusted-public-keys = yazi.cachix.org-1:Dcdz63NZKfvUCbDGngQDAZq6kOroIrFoyO064uvLh8k=\n''; }";
         assert!(run(&CacheKeys, &[("new.nix", new), ("conf.nix", text)]).is_empty());
+    }
+
+    #[test]
+    fn a_flake_and_its_machines_share_their_keys_one_way() {
+        // nixConfig lists the cache, the machines trust its key: the flake's machines use it.
+        let flake = r#"{ nixConfig.extra-substituters = [ "https://devenv.cachix.org" ]; outputs = _: { }; }"#;
+        let nix = r#"{ nix.settings.trusted-public-keys = [ "devenv.cachix.org-1:w1cLUi8dv3hnoSPGAuibQv+f9TZLr6cv/Hm9XgU50cw=" ]; }"#;
+        assert!(run(&CacheKeys, &[("flake.nix", flake), ("nix.nix", nix)]).is_empty());
+        // A machine's substituter is not signed by a key only the flake's nixConfig lists.
+        let flake = r#"{ nixConfig.extra-trusted-public-keys = [ "devenv.cachix.org-1:w1cLUi8dv3hnoSPGAuibQv+f9TZLr6cv/Hm9XgU50cw=" ]; outputs = _: { }; }"#;
+        let nix = r#"{ nix.settings.substituters = [ "https://devenv.cachix.org" ]; }"#;
+        assert_eq!(
+            messages(&[("flake.nix", flake), ("nix.nix", nix)]),
+            ["nix.nix:1:33 substituter https://devenv.cachix.org has no trusted public key: Nix will not use what it serves"]
+        );
     }
 }
