@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 
 use super::flakes;
 use crate::nix::syntax::{
-    apply_parts, binding, callee_name, dotted_name, is_builtin, parent_skipping_parens,
+    apply_parts, binding, callee_name, dotted_name, is_builtin, lambda_params,
+    parent_skipping_parens,
 };
 
 pub struct LegacyPackages;
@@ -154,9 +155,26 @@ fn in_configuration(node: &SyntaxNode) -> bool {
 /// `let` (`pkgs = import …;`, `pkgsFor = system: import …;`) that only configurations use is
 /// theirs, not the outputs'.
 fn flake_package_set(file: &SourceFile) -> Option<(usize, &'static str)> {
+    let in_flake_nix = file.name() == "flake.nix";
     file.parsed.syntax().descendants().find_map(|node| {
         let found = configured_import(&node)?;
-        (!in_configuration(&node) && !only_for_configurations(&node)).then_some(found)
+        (!in_configuration(&node)
+            && !only_for_configurations(&node)
+            && (in_flake_nix || for_each_system(&node)))
+        .then_some(found)
+    })
+}
+
+/// Whether `node` builds a package set per system for the flake's outputs outside flake.nix:
+/// under flake-parts' `perSystem`, or in a function of `system` (`mkPkgs = system: import …`) that
+/// is not a module (a module takes `config`: a machine's or a home's own package set).
+fn for_each_system(node: &SyntaxNode) -> bool {
+    node.ancestors().any(|a| {
+        binding(&a).is_some_and(|(names, _)| names.iter().any(|n| n == "perSystem"))
+            || (a.kind() == NODE_LAMBDA && {
+                let params = lambda_params(&a);
+                params.iter().any(|p| p == "system") && !params.iter().any(|p| p == "config")
+            })
     })
 }
 
@@ -305,6 +323,19 @@ mod tests {
             run(&LegacyPackages, &[("flake.nix", &also)]),
             vec!["flake.nix:9:68"]
         );
+    }
+
+    #[test]
+    fn a_modules_own_package_set_is_not_the_flakes() {
+        // A NixOS module that imports nixpkgs again for itself (it takes `config`).
+        let module = "{ config, inputs, system, ... }:\nlet unfree = import inputs.nixpkgs { inherit system; config.allowUnfree = true; };\nin { environment.systemPackages = [ unfree.steam ]; }";
+        let flake = "{ outputs = { nixpkgs, ... }: { devShells.x86_64-linux.default = import ./shell.nix { pkgs = nixpkgs.legacyPackages.x86_64-linux; }; }; }";
+        let files = [("flake.nix", flake), ("hosts/pc/steam.nix", module)];
+        assert!(run(&LegacyPackages, &files).is_empty());
+        // A helper of `system` that the outputs use is the flake's.
+        let helper = "{ inputs }: { mkPkgs = system: import inputs.nixpkgs { inherit system; overlays = [ ]; }; }";
+        let files = [("flake.nix", flake), ("lib/pkgs.nix", helper)];
+        assert_eq!(run(&LegacyPackages, &files), vec!["flake.nix:1:94"]);
     }
 
     #[test]
