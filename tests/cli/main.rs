@@ -12,5 +12,6 @@ mod hostile_check;
 mod lifecycle;
 mod new;
 mod output;
+mod own_flake;
 mod properties;
 mod shape_agreement;
