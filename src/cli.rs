@@ -74,6 +74,8 @@ Examples:
   nixscaffold check
   nixscaffold check ~/nix-config --format json
   nixscaffold check --format github      # annotations in a GitHub Actions workflow
+  nixscaffold check --format sarif > nixscaffold.sarif   # for GitHub code scanning
+  cd hosts/nixos && nixscaffold check    # finds the repository's root upwards
 
 Lints (getenv, cache-keys, ...) apply to every repository. Shape rules (missing-part,
 hand-listed-imports, ...) are findings only where .nixscaffold.yaml records answers; elsewhere
@@ -92,11 +94,18 @@ Exit codes:
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The repository to check [default: .]
+    /// The repository to check, exactly this directory [default: found upwards from here, as
+    /// for --repo]
+    #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
-    /// Output format: human (grouped by file, colored on a terminal unless NO_COLOR is set),
-    /// json (schema in docs/check-schema.json) or github (workflow annotations)
+    /// The repository to check, as DIR [default: upwards from the current directory, the nearest
+    /// directory with a flake.nix and a .nixscaffold.yaml, else the outermost one with a flake.nix
+    /// inside the git work tree, else the nearest flake.nix; else the current directory]
+    #[arg(long, short = 'C', value_name = "REPO", conflicts_with = "dir")]
+    pub repo: Option<PathBuf>,
+
+    /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
 
@@ -107,9 +116,14 @@ pub struct CheckArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
+    /// Grouped by file, colored on a terminal unless NO_COLOR is set
     Human,
+    /// One JSON document (its schema: docs/check-schema.json in nixscaffold's repository)
     Json,
+    /// GitHub Actions workflow annotations, one per finding
     Github,
+    /// SARIF 2.1.0, for code scanning (e.g. github/codeql-action/upload-sarif)
+    Sarif,
 }
 
 const NEW_EXAMPLES: &str = "\
@@ -248,7 +262,8 @@ lib.packagesFromDirectoryRecursive finds the package; no other file needs an edi
 /// What every add-* command takes besides its target.
 #[derive(Debug, Args)]
 pub struct AddArgs {
-    /// The repository [default: the nearest directory upwards from here with a flake.nix]
+    /// The repository [default: upwards from the current directory, the nearest directory with a
+    /// flake.nix and a .nixscaffold.yaml, else the outermost flake.nix inside the git work tree]
     #[arg(long, short = 'C', value_name = "REPO")]
     pub repo: Option<PathBuf>,
 

@@ -20,7 +20,9 @@ pub mod presets;
 pub mod prompt;
 pub mod render;
 pub mod report;
+pub mod root;
 pub mod rules;
+pub mod sarif;
 pub mod text;
 pub mod write;
 

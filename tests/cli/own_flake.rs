@@ -41,7 +41,10 @@ fn own_flake_parses_with_nix_and_is_in_the_official_style() {
     );
     let text = flake();
     let formatted = nixfmt_rs::format(&text).expect("nixfmt parses the flake");
-    assert_eq!(formatted, text, "flake.nix is not in the official Nix style");
+    assert_eq!(
+        formatted, text,
+        "flake.nix is not in the official Nix style"
+    );
 }
 
 #[test]
@@ -61,10 +64,16 @@ fn own_flake_builds_the_package_from_cargo_lock_with_flake_parts() {
         "rustfmt",
         "nix",
     ] {
-        assert!(idents.iter().any(|i| i == wanted), "flake.nix has no `{wanted}`");
+        assert!(
+            idents.iter().any(|i| i == wanted),
+            "flake.nix has no `{wanted}`"
+        );
     }
     let paths = tokens(&text, SyntaxKind::TOKEN_PATH_REL);
-    assert!(paths.iter().any(|p| p == "./Cargo.lock"), "paths: {paths:?}");
+    assert!(
+        paths.iter().any(|p| p == "./Cargo.lock"),
+        "paths: {paths:?}"
+    );
     // Every path the flake names exists, so `nix build` finds its sources.
     for path in &paths {
         let on_disk = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);

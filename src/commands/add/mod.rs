@@ -121,7 +121,7 @@ fn apply(repo: &Path, plan: &Plan) -> Result<()> {
     Ok(())
 }
 
-/// The repository: `--repo`, or the nearest directory with a `flake.nix` from here upwards.
+/// The repository: `--repo`, or the one around the current directory (see `root::discover`).
 fn find_repo(given: Option<&Path>) -> Result<PathBuf> {
     let repo = match given {
         Some(dir) => {
@@ -142,10 +142,7 @@ fn find_repo(given: Option<&Path>) -> Result<PathBuf> {
         None => {
             let here = std::env::current_dir()
                 .map_err(|e| Error::io("find", Path::new("the current directory"), e))?;
-            here.ancestors()
-                .find(|dir| dir.join("flake.nix").is_file())
-                .map(Path::to_path_buf)
-                .ok_or_else(|| {
+            crate::root::discover(&here).ok_or_else(|| {
                     Error::usage(format!(
                         "no flake.nix in {} or any directory above it; run this inside a repository made by \
                          `nixscaffold new`, or give --repo REPO",
