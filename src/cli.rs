@@ -271,7 +271,8 @@ pub struct AddArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Do not add the new files to git's index
+    /// Do not stage the new files in git (by default they are `git add`ed, as a flake sees only
+    /// tracked files)
     #[arg(long)]
     pub no_git: bool,
 }

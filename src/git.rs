@@ -18,14 +18,30 @@ pub fn work_tree(dir: &Path) -> Option<PathBuf> {
     Some(PathBuf::from(top.trim_end()))
 }
 
-/// Adds `files` (relative to `dir`) to git, as `new` and `add-*` do, and says what happened: with
-/// `git add --intent-to-add` inside a work tree, else (`init_if_needed`) in a new repository with
-/// the files staged. `what` names the files in the message. Failing git is a warning, never an error.
+/// Stages `files` (relative to `dir`) with `git add`, as `add-*` do, and says so: the next
+/// `git commit` takes them, and `git checkout -- .` cannot empty them. `what` names the files in
+/// the message. Outside a work tree nothing is added. Failing git is a warning, never an error.
 pub fn report_added(dir: &Path, files: &[PathBuf], what: &str) {
-    report(dir, files, what, false);
+    let Some(top) = work_tree(dir) else {
+        say!("(not in a git work tree: nothing was added to git)");
+        return;
+    };
+    match add(dir, files, false) {
+        Ok(()) => say!(
+            "Staged {what} in the git repository {} (git add; --no-git skips this): a flake sees \
+             only tracked files, and `git commit` takes them.",
+            top.display()
+        ),
+        Err(why) => tell!(
+            "warning: {why}\n         The files are written, but a flake sees only files git tracks: \
+             `git add` them."
+        ),
+    }
 }
 
-/// [`report_added`] for a new repository: outside a work tree, `git init` and stage the files.
+/// Adds the files of a new repository to git and says what happened: with `git add
+/// --intent-to-add` inside an existing work tree, else in a new repository (`git init`) with the
+/// files staged. Failing git is a warning, never an error.
 pub fn report_created(dir: &Path, files: &[PathBuf]) {
     report(dir, files, "the files", true);
 }

@@ -579,7 +579,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 #[test]
-fn in_a_git_work_tree_user_edits_stay_and_new_files_are_intent_to_add() {
+fn in_a_git_work_tree_user_edits_stay_and_new_files_are_staged() {
     let scratch = scratch();
     let repo = scratch.path().join("repo");
     nixscaffold(scratch.path())
@@ -600,7 +600,7 @@ fn in_a_git_work_tree_user_edits_stay_and_new_files_are_intent_to_add() {
 
     add(&repo, &["add-module", "home/shell/zsh"])
         .success()
-        .stdout(contains("git add --intent-to-add"));
+        .stdout(contains("Staged the new files"));
     add(&repo, &["add-user", "alice"]).success();
 
     let status = git(&repo, &["status", "--porcelain"]);
@@ -608,9 +608,9 @@ fn in_a_git_work_tree_user_edits_stay_and_new_files_are_intent_to_add() {
         " M README.md",
         "M  nixpkgs-config.nix",
         "?? scratch.txt",
-        " A modules/home/shell/default.nix",
-        " A modules/home/shell/zsh.nix",
-        " A home/alice/default.nix",
+        "A  modules/home/shell/default.nix",
+        "A  modules/home/shell/zsh.nix",
+        "A  home/alice/default.nix",
         " M .nixscaffold.yaml",
     ] {
         assert!(
@@ -638,7 +638,7 @@ fn no_git_adds_nothing_to_the_index() {
         .success();
     add(&repo, &["add-module", "nixos/x", "--no-git"])
         .success()
-        .stdout(contains("intent-to-add").not());
+        .stdout(contains("Staged").not());
     let status = git(&repo, &["status", "--porcelain"]);
     assert!(status.contains("?? modules/nixos/x.nix"), "{status}");
 }

@@ -7,6 +7,7 @@ mod add;
 mod add_properties;
 mod check;
 mod eval;
+mod git_staging;
 mod hostile;
 mod hostile_check;
 mod json_schema;
