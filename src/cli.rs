@@ -60,6 +60,9 @@ pub enum Command {
     },
     /// List the built-in templates, the files a `--template` folder can replace
     Templates,
+    /// Print the JSON Schema of .nixscaffold.yaml, for editors and CI (e.g. `nixscaffold schema >
+    /// nixscaffold.schema.json`, then point the YAML language server at it)
+    Schema,
     /// Print a shell completion script (e.g. `nixscaffold completions bash > ~/.local/share/bash-completion/completions/nixscaffold`)
     Completions {
         /// The shell to complete for

@@ -5,6 +5,7 @@
 pub mod out;
 
 pub mod answers;
+pub mod answers_schema;
 pub mod caches;
 pub mod check;
 pub mod cli;
@@ -56,6 +57,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::AddModule(a) => add::from_cli(&growth::MODULE, &a.target, &a.add, Some(&a.layout)),
         Command::AddHost(a) => add::from_cli(&growth::HOST, &a.target, &a.add, None),
         Command::AddUser(a) => add::from_cli(&growth::USER, &a.target, &a.add, None),
+        Command::Schema => commands::schema::run(),
         Command::AddPackage(a) => {
             add::from_cli(&growth::PACKAGE, &a.target, &a.add, Some(&a.layout))
         }

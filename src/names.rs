@@ -2,9 +2,18 @@
 //! directory names, so they must be both.
 
 /// Nix keywords: valid-looking identifiers that Nix will not accept as a bare attribute name.
-const NIX_KEYWORDS: &[&str] = &[
+pub const NIX_KEYWORDS: &[&str] = &[
     "assert", "else", "if", "in", "inherit", "let", "or", "rec", "then", "with",
 ];
+
+/// The characters [`check_attr_name`] accepts, as a regular expression (for the answers' JSON
+/// Schema); keywords and `default` are excluded there by [`RESERVED_NAMES`].
+pub const ATTR_NAME_PATTERN: &str = "^[A-Za-z_][A-Za-z0-9_-]*$";
+
+/// Names [`check_attr_name`] refuses although their characters are fine.
+pub fn reserved_names() -> Vec<&'static str> {
+    NIX_KEYWORDS.iter().copied().chain(["default"]).collect()
+}
 
 /// Checks that `name` can be a bare Nix attribute name and a directory name.
 /// Returns the reason when it cannot, phrased to follow "NAME is not a valid name: ".
@@ -36,7 +45,31 @@ pub fn check_attr_name(name: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_attr_name;
+    use super::{check_attr_name, reserved_names, ATTR_NAME_PATTERN};
+
+    #[test]
+    fn the_schema_pattern_agrees_with_the_check() {
+        let pattern = regex_lite(ATTR_NAME_PATTERN);
+        for name in [
+            "web", "my-host", "_private", "zsh2", "", "2fast", "a b", "a/b", "..", "let",
+            "default", "é", "a.b", "x'y", "-x",
+        ] {
+            let by_schema = pattern(name) && !reserved_names().contains(&name);
+            assert_eq!(by_schema, check_attr_name(name).is_ok(), "{name:?}");
+        }
+    }
+
+    /// `^[A-Za-z_][A-Za-z0-9_-]*$`, matched by hand (the library has no regex engine).
+    fn regex_lite(pattern: &str) -> impl Fn(&str) -> bool {
+        assert_eq!(pattern, "^[A-Za-z_][A-Za-z0-9_-]*$");
+        |name: &str| {
+            let mut chars = name.chars();
+            chars
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        }
+    }
 
     #[test]
     fn accepts_ordinary_names() {

@@ -16,20 +16,23 @@
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct CheckSection {
     /// Rule id or name to `off`, `warning` or `error`, in the file's order.
     #[serde(default)]
+    #[schemars(schema_with = "crate::answers_schema::check_rules")]
     pub rules: RuleLevels,
     /// Globs (relative to the repository) whose files are never reported.
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// How deep a chain of imports may go before `deep-imports` speaks [default: 12].
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub max_import_depth: Option<usize>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Off,

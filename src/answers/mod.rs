@@ -302,31 +302,52 @@ impl ProjectFile {
 }
 
 /// Answers as a file holds them: every field optional, the same words as the flags of `new`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// The doc comments are also the descriptions of `nixscaffold schema`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "nixscaffold answers (.nixscaffold.yaml)",
+    description = "The answers that shape a repository made by `nixscaffold new`, read back by `add-*` and `check`; also what `new --config FILE` reads. Every key is optional: a missing one takes the default of the flag of `new` with the same name."
+)]
 pub struct AnswersFile {
     /// The nixscaffold version that wrote the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// Name of the repository [default: the directory's name].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::answers_schema::name")]
     pub name: Option<String>,
+    /// The flake's description [default: derived from the name].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::answers_schema::description")]
     pub description: Option<String>,
+    /// Platforms to configure [default: nixos, darwin and home].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::answers_schema::platforms")]
     pub platforms: Option<Vec<Platform>>,
+    /// Systems to build for, e.g. x86_64-linux [default: from the platforms].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::answers_schema::systems")]
     pub systems: Option<Vec<String>>,
-    /// `nixos/NAME` or `darwin/NAME`, optionally `@SYSTEM`.
+    /// Machines: `nixos/NAME` or `darwin/NAME`, optionally `@SYSTEM` [default: nixos/nixos and
+    /// darwin/mac for the chosen platforms].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::answers_schema::hosts")]
     pub hosts: Option<Vec<String>>,
+    /// home-manager users [default: user].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::answers_schema::users")]
     pub users: Option<Vec<String>>,
-    /// Preset names or `URL=KEY`.
+    /// Binary caches: preset names or `URL=KEY` [default: nix-community].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::answers_schema::caches")]
     pub caches: Option<Vec<String>>,
+    /// Overlay sets [default: custom and customPypi, plus customDarwin with darwin].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlays: Option<Vec<OverlaySet>>,
+    /// Option namespace of generated modules: `options.NAMESPACE.PATH.enable` [default: from the name].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::answers_schema::namespace")]
     pub namespace: Option<String>,
     /// The folder whose files replaced the built-in templates (`new --template DIR`), absolute:
     /// `check` and `add-*` render with the same templates.

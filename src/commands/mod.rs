@@ -6,4 +6,5 @@ pub mod completions;
 pub mod eval;
 pub mod explain;
 pub mod new;
+pub mod schema;
 pub mod templates;

@@ -17,6 +17,7 @@ use super::platform::Platform;
     Serialize,
     Deserialize,
     clap::ValueEnum,
+    schemars::JsonSchema,
 )]
 pub enum OverlaySet {
     /// Packages for every platform, from pkgs/custom.

@@ -18,6 +18,7 @@ use super::dirs::{HOME_DIR, HOSTS_DIR, MODULES_DIR};
     Serialize,
     Deserialize,
     clap::ValueEnum,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {

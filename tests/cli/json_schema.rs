@@ -156,6 +156,17 @@ fn check_object(
             }
         }
     }
+    if let Some(names) = schema.get("propertyNames") {
+        for key in map.keys() {
+            check(
+                root,
+                names,
+                &Value::String(key.clone()),
+                &format!("{at}.{key} (name)"),
+                found,
+            );
+        }
+    }
     let properties = schema.get("properties").and_then(Value::as_object);
     for (key, item) in map {
         let path = format!("{at}.{key}");

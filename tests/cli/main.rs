@@ -18,4 +18,5 @@ mod own_flake;
 mod properties;
 mod root;
 mod sarif;
+mod schema;
 mod shape_agreement;
