@@ -36,7 +36,13 @@ pub enum Command {
     #[command(after_help = NEW_EXAMPLES)]
     New(Box<NewArgs>),
     /// Add a module with an enable option to one of the repository's module trees
-    #[command(after_help = ADD_MODULE_EXAMPLES)]
+    #[command(
+        after_help = ADD_MODULE_EXAMPLES,
+        mut_arg("as_file", |a| a.help("Write the module as one file, modules/PLATFORM/PATH.nix [default]")),
+        mut_arg("as_dir", |a| a.help("Write the module as a directory, modules/PLATFORM/PATH/default.nix, \
+            with room for the files it imports (its own submodules are auto-imported only if you make \
+            default.nix import them)"))
+    )]
     AddModule(AddModuleArgs),
     /// Add a NixOS or nix-darwin machine: hosts/PLATFORM/NAME/default.nix
     #[command(after_help = ADD_HOST_EXAMPLES)]
@@ -45,7 +51,12 @@ pub enum Command {
     #[command(after_help = ADD_USER_EXAMPLES)]
     AddUser(AddUserArgs),
     /// Add a package skeleton to an overlay's package directory: pkgs/SET/NAME/package.nix
-    #[command(after_help = ADD_PACKAGE_EXAMPLES)]
+    #[command(
+        after_help = ADD_PACKAGE_EXAMPLES,
+        mut_arg("as_file", |a| a.help("Write the package as one file, pkgs/SET/NAME.nix")),
+        mut_arg("as_dir", |a| a.help("Write the package as a directory, pkgs/SET/NAME/package.nix, \
+            with room for patches and other files [default]"))
+    )]
     AddPackage(AddPackageArgs),
     /// Audit a repository against the recommended shape and the Nix rules; never writes
     #[command(after_help = CHECK_HELP)]
@@ -58,8 +69,10 @@ pub enum Command {
         /// The rule, e.g. NS004 or orphan-file [default: list every rule]
         rule: Option<String>,
     },
-    /// List the built-in templates, the files a `--template` folder can replace
-    Templates,
+    /// List the built-in templates, the files a `--template` folder can replace, or (with --vars)
+    /// the variables they can use
+    #[command(after_help = TEMPLATES_HELP)]
+    Templates(TemplatesArgs),
     /// Print the JSON Schema of .nixscaffold.yaml, for editors and CI (e.g. `nixscaffold schema >
     /// nixscaffold.schema.json`, then point the YAML language server at it)
     Schema,
@@ -68,8 +81,35 @@ pub enum Command {
         /// The shell to complete for
         shell: clap_complete::Shell,
     },
-    /// Print the man page, in roff (e.g. `nixscaffold manpage > ~/.local/share/man/man1/nixscaffold.1`)
-    Manpage,
+    /// Print the man page, in roff (e.g. `nixscaffold manpage > ~/.local/share/man/man1/nixscaffold.1`),
+    /// or write one page per command into a directory
+    Manpage(ManpageArgs),
+}
+
+const TEMPLATES_HELP: &str = "\
+Examples:
+  nixscaffold templates                 # the files a --template folder can replace
+  nixscaffold templates --vars          # the {{variables}} each template can use
+  nixscaffold new cfg --template my-templates --yes
+
+A --template folder holds files at the same paths as the built-in ones (e.g. hosts/nixos.nix); each
+is a handlebars template rendered in strict mode: an unknown {{variable}} is an error naming the file,
+line and variable.";
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// List the variables templates can use, with the value each has for `nixscaffold new
+    /// my-config --yes`, instead of the templates
+    #[arg(long)]
+    pub vars: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ManpageArgs {
+    /// Write nixscaffold.1 and one nixscaffold-COMMAND.1 per command (each with every flag) into
+    /// DIR, instead of printing the main page (e.g. `--dir ~/.local/share/man/man1`)
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 const CHECK_HELP: &str = "\
@@ -283,11 +323,11 @@ pub struct AddArgs {
 /// The file layout of a module or package.
 #[derive(Debug, Args)]
 pub struct LayoutArgs {
-    /// Write one file, NAME.nix
+    /// Write one file (each command says which)
     #[arg(long, conflicts_with = "as_dir")]
     pub as_file: bool,
 
-    /// Write a directory, NAME/default.nix for a module or NAME/package.nix for a package
+    /// Write a directory (each command says which)
     #[arg(long)]
     pub as_dir: bool,
 }

@@ -87,7 +87,7 @@ impl Renderer {
         let rendered = self
             .engine
             .render_template(&source, context)
-            .map_err(|e| template_error(&origin, &e.to_string(), self.override_dir.is_some()))?;
+            .map_err(|e| template_error(&origin, &describe(&e), self.override_dir.is_some()))?;
         if name.ends_with(".nix") {
             nixfmt_rs::format(&rendered).map_err(|e| {
                 template_error(
@@ -106,6 +106,24 @@ impl Renderer {
         self.engine
             .render_template(path, context)
             .map_err(|e| Error::Internal(format!("path template `{path}`: {e}")))
+    }
+}
+
+/// A rendering error in the template writer's words: where, and which variable is unknown.
+fn describe(error: &handlebars::RenderError) -> String {
+    let at = match (error.line_no, error.column_no) {
+        (Some(line), Some(column)) => format!("line {line}, column {column}: "),
+        (Some(line), None) => format!("line {line}: "),
+        _ => String::new(),
+    };
+    match error.reason() {
+        handlebars::RenderErrorReason::MissingVariable(Some(name)) => format!(
+            "{at}there is no template variable `{name}`; `nixscaffold templates --vars` lists them"
+        ),
+        handlebars::RenderErrorReason::MissingVariable(None) => {
+            format!("{at}a template variable is missing; `nixscaffold templates --vars` lists them")
+        }
+        reason => format!("{at}{reason}"),
     }
 }
 

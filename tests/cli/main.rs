@@ -6,6 +6,7 @@ mod support;
 mod add;
 mod add_properties;
 mod check;
+mod docs;
 mod eval;
 mod git_staging;
 mod hostile;
