@@ -25,7 +25,8 @@ pub fn run(args: &NewArgs) -> Result<i32> {
             dir.display()
         )));
     }
-    if !args.yes && prompt::can_ask() {
+    let asking = !args.yes && prompt::can_ask();
+    if asking {
         prompt::ask_missing(&mut file, &dir_name)?;
     }
     let mut answers = file
@@ -56,6 +57,10 @@ pub fn run(args: &NewArgs) -> Result<i32> {
         return Ok(exit::OK);
     }
 
+    if asking && !prompt::confirm(&answers, &dir, files.len())? {
+        say!("Nothing was written.");
+        return Ok(exit::OK);
+    }
     let written = write::write_all(&dir, &files)?;
     say!("Created {} ({} files):", dir.display(), written.len());
     for file in &files {

@@ -16,6 +16,7 @@ mod lifecycle;
 mod new;
 mod output;
 mod own_flake;
+mod prompt;
 mod properties;
 mod root;
 mod sarif;
