@@ -143,3 +143,51 @@ fn a_wrong_template_variable_is_named_with_its_file_and_line() {
         .stderr(predicate::str::contains("Some(").not());
     assert!(!scratch.path().join("bad").exists());
 }
+
+fn repository_file(name: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn the_readme_opens_with_the_two_set_up_commands_then_tells_users_how_to_install() {
+    let readme = repository_file("README.md");
+    let first_block = readme
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a first sh block");
+    let lines: Vec<&str> = first_block.lines().collect();
+    assert_eq!(lines.len(), 2, "{first_block}");
+    assert!(
+        lines[0].starts_with("cargo run --release -- new "),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].contains("cargo test --locked"), "{}", lines[1]);
+    for needle in [
+        "nix run github:OWNER/nixscaffold -- new",
+        "nix profile install github:OWNER/nixscaffold",
+        "cargo install --path .",
+        "--format sarif",
+        "--format github",
+        "id: nixscaffold-check",
+        "(docs/check-schema.json)",
+    ] {
+        assert!(readme.contains(needle), "README.md lacks `{needle}`");
+    }
+}
+
+#[test]
+fn the_pre_commit_hook_runs_check_once_for_the_repository() {
+    let hooks: serde_json::Value =
+        serde_saphyr::from_str(&repository_file(".pre-commit-hooks.yaml"))
+            .expect(".pre-commit-hooks.yaml is YAML");
+    let hook = hooks
+        .as_array()
+        .and_then(|hooks| hooks.iter().find(|h| h["id"] == "nixscaffold-check"))
+        .expect("a nixscaffold-check hook");
+    assert_eq!(hook["entry"], "nixscaffold check");
+    assert_eq!(hook["pass_filenames"], false);
+    assert!(["system", "rust"].contains(&hook["language"].as_str().unwrap()));
+}
