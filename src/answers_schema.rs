@@ -11,15 +11,9 @@ use crate::names::{reserved_names, ATTR_NAME_PATTERN};
 use crate::presets::{cache_presets, KNOWN_SYSTEMS};
 use crate::rules::registry;
 
-/// Where the committed copy of the schema lives in nixscaffold's repository.
-pub const COMMITTED: &str = "docs/nixscaffold-yaml.schema.json";
-
 /// The schema, as JSON.
 pub fn schema() -> Value {
-    let mut schema = schemars::schema_for!(AnswersFile).to_value();
-    schema["$id"] =
-        "https://github.com/OWNER/nixscaffold/blob/main/docs/nixscaffold-yaml.schema.json".into();
-    schema
+    schemars::schema_for!(AnswersFile).to_value()
 }
 
 /// The schema as `nixscaffold schema` prints it: pretty JSON and a final newline.

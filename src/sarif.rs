@@ -49,7 +49,6 @@ fn driver(rules: &[&RuleInfo]) -> Value {
         "name": "nixscaffold",
         "version": env!("CARGO_PKG_VERSION"),
         "semanticVersion": env!("CARGO_PKG_VERSION"),
-        "informationUri": "https://github.com/OWNER/nixscaffold",
         "rules": rules.iter().map(|info| json!({
             "id": info.id,
             "name": info.name,
