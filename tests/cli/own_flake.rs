@@ -80,3 +80,77 @@ fn own_flake_builds_the_package_from_cargo_lock_with_flake_parts() {
         assert!(on_disk.exists(), "flake.nix names {path}, which is missing");
     }
 }
+
+/// The flake's outputs evaluated by Nix with stand-ins for flake-parts and nixpkgs (tests run
+/// offline): the package is built from this Cargo.lock, named and versioned from Cargo.toml, and
+/// runs as `nixscaffold`; the dev shell and the checks are there.
+#[test]
+fn own_flake_outputs_evaluate_with_stand_in_inputs() {
+    let scratch = scratch();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let expr = format!(
+        r#"
+let
+  flake = import {root}/flake.nix;
+  id = x: x;
+  pkgs = {{
+    lib = {{
+      fileset = {{ toSource = a: a.root; unions = id; }};
+      optionalString = c: s: if c then s else "";
+      licenses.mit = "mit";
+    }};
+    stdenv = {{ buildPlatform.canExecute = _: true; hostPlatform = null; }};
+    rustPlatform.buildRustPackage = a: a // {{ overrideAttrs = f: a // f a; }};
+    runCommand = name: env: script: {{ inherit name; }};
+    mkShell = a: a;
+    installShellFiles = "installShellFiles"; nix = "nix"; git = "git"; util-linux = "util-linux";
+    cargo = "cargo"; clippy = "clippy"; rustfmt = "rustfmt"; rust-analyzer = "rust-analyzer";
+    nixfmt-tree = "nixfmt-tree";
+  }};
+  flake-parts.lib.mkFlake = _: module:
+    let self' = {{ packages = ps; }}; ps = (module.perSystem {{ inherit pkgs self'; }}).packages;
+    in module // {{ perSystem = module.perSystem {{ inherit pkgs self'; }}; }};
+  out = flake.outputs {{ inherit flake-parts; self = {{ }}; nixpkgs = {{ }}; }};
+  p = out.perSystem.packages.default;
+in {{
+  inputs = builtins.attrNames flake.inputs;
+  follows = flake.inputs.flake-parts.inputs.nixpkgs-lib.follows;
+  systems = out.systems;
+  pname = p.pname;
+  version = p.version;
+  lock = baseNameOf (toString p.cargoLock.lockFile);
+  main = p.meta.mainProgram;
+  shell = map (x: x) out.perSystem.devShells.default.packages;
+  checks = builtins.attrNames out.perSystem.checks;
+  clippy = out.perSystem.checks.clippy.buildPhase;
+}}
+"#
+    );
+    let json = crate::support::nix_eval_json(scratch.path(), &expr);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(
+        value["inputs"],
+        serde_json::json!(["flake-parts", "nixpkgs"])
+    );
+    assert_eq!(value["follows"], "nixpkgs");
+    assert_eq!(value["pname"], "nixscaffold");
+    assert_eq!(value["version"], version);
+    assert_eq!(value["lock"], "Cargo.lock");
+    assert_eq!(value["main"], "nixscaffold");
+    for tool in ["cargo", "clippy", "rustfmt", "nix"] {
+        assert!(
+            value["shell"].as_array().unwrap().contains(&tool.into()),
+            "{value}"
+        );
+    }
+    assert_eq!(
+        value["checks"],
+        serde_json::json!(["clippy", "fmt", "tests"])
+    );
+    assert!(value["clippy"].as_str().unwrap().contains("-D warnings"));
+    assert!(value["systems"]
+        .as_array()
+        .unwrap()
+        .contains(&"x86_64-linux".into()));
+}
