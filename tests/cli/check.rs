@@ -9,6 +9,7 @@ use serde_json::Value;
 use nixscaffold::rules::registry;
 
 use crate::fixture::{fixtures_dir, Fixture};
+use crate::json_schema::assert_valid;
 use crate::support::*;
 
 fn fixtures() -> PathBuf {
@@ -30,7 +31,7 @@ fn assert_fixture(name: &str, expected: &[(&str, &str, u64, u64)]) {
         .collect();
     assert_eq!(findings(&json), expected, "{name}: {}", json_run.stdout);
     assert_eq!(json_run.code, if expected.is_empty() { 0 } else { 1 });
-    validate(&schema(), &json, "$");
+    assert_valid(&schema(), &json, "the JSON report");
 
     let human = check(root, &[name]);
     assert_eq!(human.code, json_run.code);
@@ -243,7 +244,7 @@ fn managed_drift_shows_a_diff() {
         )]
     );
     assert_eq!(run.code, 1);
-    validate(&schema(), &json, "$");
+    assert_valid(&schema(), &json, "the JSON report");
     let diff = json["findings"][0]["diff"].as_str().expect("a diff");
     assert!(
         diff.contains("-        overlays = [ inputs.self.overlays.default ];"),
@@ -602,65 +603,4 @@ fn schema() -> Value {
     )
     .expect("docs/check-schema.json");
     serde_json::from_str(&text).expect("the schema is JSON")
-}
-
-/// Validates `value` against the JSON Schema keywords docs/check-schema.json uses: type, enum,
-/// required, properties, additionalProperties, items, minimum, pattern.
-fn validate(schema: &Value, value: &Value, at: &str) {
-    if let Some(types) = schema.get("type") {
-        let names: Vec<&str> = match types {
-            Value::String(t) => vec![t.as_str()],
-            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
-            _ => panic!("{at}: bad type in schema"),
-        };
-        let fits = names.iter().any(|t| match *t {
-            "object" => value.is_object(),
-            "array" => value.is_array(),
-            "string" => value.is_string(),
-            "integer" => value.is_u64() || value.is_i64(),
-            "number" => value.is_number(),
-            "boolean" => value.is_boolean(),
-            "null" => value.is_null(),
-            other => panic!("{at}: unknown type {other}"),
-        });
-        assert!(fits, "{at}: {value} is not {names:?}");
-    }
-    if let Some(Value::Array(allowed)) = schema.get("enum") {
-        assert!(allowed.contains(value), "{at}: {value} not in {allowed:?}");
-    }
-    if let (Some(min), Some(n)) = (
-        schema.get("minimum").and_then(Value::as_i64),
-        value.as_i64(),
-    ) {
-        assert!(n >= min, "{at}: {n} < {min}");
-    }
-    if let (Some(pattern), Some(text)) = (
-        schema.get("pattern").and_then(Value::as_str),
-        value.as_str(),
-    ) {
-        let re = regex::Regex::new(pattern).expect("a valid pattern");
-        assert!(re.is_match(text), "{at}: {text:?} does not match {pattern}");
-    }
-    if let Value::Object(map) = value {
-        if let Some(Value::Array(required)) = schema.get("required") {
-            for key in required.iter().filter_map(Value::as_str) {
-                assert!(map.contains_key(key), "{at}: missing {key}");
-            }
-        }
-        let properties = schema.get("properties").and_then(Value::as_object);
-        for (key, item) in map {
-            match properties.and_then(|p| p.get(key)) {
-                Some(sub) => validate(sub, item, &format!("{at}.{key}")),
-                None => assert!(
-                    schema.get("additionalProperties") != Some(&Value::Bool(false)),
-                    "{at}: unexpected field {key}"
-                ),
-            }
-        }
-    }
-    if let (Value::Array(items), Some(sub)) = (value, schema.get("items")) {
-        for (i, item) in items.iter().enumerate() {
-            validate(sub, item, &format!("{at}[{i}]"));
-        }
-    }
 }

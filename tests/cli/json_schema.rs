@@ -1,4 +1,4 @@
-//! A small JSON Schema validator for the tests: the keywords that docs/check-schema.json, the
+//! The one JSON Schema validator of the tests: the keywords that docs/check-schema.json, the
 //! answers schema (schemars) and SARIF 2.1.0's schema use. `format` and `default` are annotations
 //! here, as JSON Schema allows. Returns every violation, so a test can also assert a rejection.
 
