@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::answers::check_section::Level;
 use crate::answers::{AnswersFile, Platform};
+use crate::eval::Figure;
 use crate::names::{reserved_names, ATTR_NAME_PATTERN};
 use crate::presets::{cache_presets, KNOWN_SYSTEMS};
 use crate::rules::registry;
@@ -98,5 +99,36 @@ pub fn check_rules(generator: &mut SchemaGenerator) -> Schema {
         "type": "object",
         "propertyNames": { "enum": keys },
         "additionalProperties": Level::json_schema(generator).to_value()
+    })
+}
+
+/// The `eval:` section: budgets per figure (`+N%`, `+N` or `off`), for every configuration and
+/// per configuration. The figures come from `eval::Figure`; `eval::budget::Limit::parse` is the
+/// exact rule, restated here as patterns.
+pub fn eval(_: &mut SchemaGenerator) -> Schema {
+    let figures: Vec<&str> = Figure::ALL.iter().map(|f| f.name()).collect();
+    let limit = serde_json::json!({
+        "description": "How much the figure may grow: \"+N%\" (up to two decimals), \"+N\" in the figure's unit (seconds for cpu), or off",
+        "anyOf": [
+            { "const": "off" },
+            { "const": false, "description": "off, as YAML 1.1 reads it" },
+            { "type": "string", "pattern": "^\\+?[0-9]+(\\.[0-9]{1,2})?%$" },
+            { "type": "string", "pattern": "^\\+?[0-9]+(\\.[0-9]+)?$" },
+            { "type": "number", "minimum": 0 }
+        ]
+    });
+    let budgets = serde_json::json!({
+        "type": "object",
+        "propertyNames": { "enum": figures },
+        "additionalProperties": limit
+    });
+    json_schema!({
+        "type": ["object", "null"],
+        "description": "Settings of `nixscaffold eval`: budgets per figure, for every configuration and per configuration (e.g. nixosConfigurations.laptop). Not an answer.",
+        "additionalProperties": false,
+        "properties": {
+            "budgets": budgets,
+            "configurations": { "type": "object", "additionalProperties": budgets }
+        }
     })
 }

@@ -157,6 +157,14 @@ pub struct CheckArgs {
     pub verbose: bool,
 }
 
+/// The formats of a report that is not a list of findings at places in files (`eval`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Github,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
     /// Grouped by file, colored on a terminal unless NO_COLOR is set

@@ -358,6 +358,7 @@ pub struct AnswersFile {
     pub check: Option<CheckSection>,
     /// Settings of `nixscaffold eval`: budgets per figure and per configuration. Not an answer.
     #[serde(default, skip_serializing)]
+    #[schemars(schema_with = "crate::answers_schema::eval")]
     pub eval: Option<crate::eval::EvalConfig>,
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::answers::{AnswersFile, ANSWERS_FILE};
-use crate::cli::CheckFormat;
+use crate::cli::ReportFormat;
 use crate::error::{Error, Result};
 use crate::eval::attribution::Sources;
 use crate::eval::baseline::{Baseline, BASELINE_FILE};
@@ -56,8 +56,14 @@ Exit codes:
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// The repository [default: the nearest directory upwards from here with a flake.nix]
+    /// The repository [default: found upwards from here, as for --repo]
     pub dir: Option<PathBuf>,
+
+    /// The repository, as DIR [default: upwards from the current directory, the nearest directory
+    /// with a flake.nix and a .nixscaffold.yaml, else the outermost one with a flake.nix inside the
+    /// git work tree, else the nearest flake.nix]
+    #[arg(long, short = 'C', value_name = "REPO", conflicts_with = "dir")]
+    pub repo: Option<PathBuf>,
 
     /// Measure this flake attribute instead of every configuration; repeatable. A configuration's
     /// name (e.g. nixosConfigurations.laptop) measures its whole system
@@ -78,8 +84,8 @@ pub struct EvalArgs {
 
     /// Output format: human (a table), json (schema in docs/eval-schema.json) or github
     /// (workflow annotations on the configurations over budget)
-    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
-    pub format: CheckFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 
     /// Arguments for every `nix` call, after `--` (e.g. -- --override-input nixpkgs ../nixpkgs)
     #[arg(last = true, value_name = "NIX ARGS")]
@@ -87,7 +93,7 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: &EvalArgs) -> Result<i32> {
-    let dir = find_repo(args.dir.as_deref())?;
+    let dir = find_repo(args.dir.as_deref().or(args.repo.as_deref()))?;
     let config = read_config(&dir)?;
     let baseline = Baseline::read(&dir)?;
     let nix = Nix::find(&dir, args.nix_args.clone())?;
@@ -157,20 +163,20 @@ fn configurations(nix: &Nix, attrs: &[String], dir: &Path) -> Result<Vec<Configu
     Ok(found)
 }
 
-fn render(run: &Run<'_>, format: CheckFormat) -> Result<String> {
+fn render(run: &Run<'_>, format: ReportFormat) -> Result<String> {
     Ok(match format {
-        CheckFormat::Human => report::human(run),
-        CheckFormat::Json => {
+        ReportFormat::Human => report::human(run),
+        ReportFormat::Json => {
             let mut text = serde_json::to_string_pretty(&report::json(run))
                 .map_err(|e| Error::Internal(format!("cannot write JSON: {e}")))?;
             text.push('\n');
             text
         }
-        CheckFormat::Github => report::github(run),
+        ReportFormat::Github => report::github(run),
     })
 }
 
-/// `DIR`, or the nearest directory with a `flake.nix` from here upwards; absolute.
+/// `DIR`, or the repository around the current directory (see `root::discover`); absolute.
 fn find_repo(given: Option<&Path>) -> Result<PathBuf> {
     let here = std::env::current_dir()
         .map_err(|e| Error::io("read", Path::new("the current directory"), e))?;
@@ -186,17 +192,13 @@ fn find_repo(given: Option<&Path>) -> Result<PathBuf> {
             // Without `..` or links: Nix names the files by this path when it evaluates in place.
             std::fs::canonicalize(&dir).map_err(|e| Error::io("read", &dir, e))
         }
-        None => here
-            .ancestors()
-            .find(|dir| dir.join("flake.nix").is_file())
-            .map(Path::to_path_buf)
-            .ok_or_else(|| {
-                Error::usage(format!(
-                    "no flake.nix in {} or any directory above it; run this inside a flake or give \
+        None => crate::root::discover(&here).ok_or_else(|| {
+            Error::usage(format!(
+                "no flake.nix in {} or any directory above it; run this inside a flake or give \
                      its directory",
-                    here.display()
-                ))
-            }),
+                here.display()
+            ))
+        }),
     }
 }
 

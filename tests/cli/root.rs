@@ -91,3 +91,25 @@ fn a_flake_nested_in_a_git_repository_belongs_to_the_outer_repository() {
     assert_eq!(json_of(&run)["root"], "../../..", "{}", run.stdout);
     assert_eq!(report(&run).0, expected.0);
 }
+
+#[test]
+fn eval_takes_the_repository_with_dash_c_too() {
+    let scratch = crate::support::scratch();
+    let run = crate::support::nixscaffold(scratch.path())
+        .args(["eval", "a", "-C", "b"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("cannot be used with"));
+    // -C names a directory without a flake: the error names it, as DIR's does.
+    let run = crate::support::nixscaffold(scratch.path())
+        .args(["eval", "-C", "."])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("there is no flake.nix there"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

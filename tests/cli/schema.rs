@@ -83,6 +83,13 @@ const FILES: &[(&str, bool, bool)] = &[
     ("namespace: my_cfg\noverlays: [custom, customPypi]\ndescription: My machines\n", true, true),
     ("check:\n  rules: { orphan-file: off, NS008: error }\n  ignore: [\"vendor/**\"]\n  max-import-depth: 8\n", true, true),
     ("hosts: [nixos/a, nixos/a]\n", true, false),
+    (
+        "eval:\n  budgets: { thunks: \"+5%\", cpu: \"+0.5\", bytes: off }\n  configurations:\n    nixosConfigurations.big: { thunks: \"+10%\" }\n",
+        true,
+        true,
+    ),
+    ("eval:\n  budgets: { thunk: \"+5%\" }\n", false, false),
+    ("eval:\n  budgets: { thunks: \"five\" }\n", false, false),
     // Wrong ones: the schema and the program both refuse them.
     ("platforms: [nixos]\nhostz: [nixos/box]\n", false, false),
     ("user: [alice]\n", false, false),
