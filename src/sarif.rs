@@ -56,6 +56,7 @@ fn driver(rules: &[&RuleInfo]) -> Value {
             "fullDescription": { "text": info.explanation },
             "help": { "text": format!("Fix: {}\nMore: nixscaffold explain {}", info.fix, info.id) },
             "defaultConfiguration": { "level": level(info.severity) },
+            "properties": { "tags": [info.kind.as_str()] },
         })).collect::<Vec<_>>(),
     })
 }
@@ -71,6 +72,7 @@ fn result(finding: &Finding, rules: &[&RuleInfo]) -> Value {
         "level": level(finding.severity),
         "message": { "text": text },
         "locations": [location(&finding.file, Some((finding.line, finding.column)))],
+        "properties": { "kind": finding.kind.as_str() },
     });
     if let Some(index) = rules.iter().position(|info| info.id == finding.rule) {
         result["ruleIndex"] = json!(index);

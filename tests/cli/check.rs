@@ -434,7 +434,7 @@ fn a_repository_that_did_not_adopt_the_shape_gets_its_distance_not_findings() {
     let json = json_of(&run);
     assert_eq!(run.code, 0, "shape findings fail nothing: {}", run.stdout);
     assert_eq!(findings(&json), vec![]);
-    validate(&schema(), &json, "$");
+    assert_valid(&schema(), &json, "the JSON report");
     let distance = &json["distance"];
     assert_eq!(
         distance["summary"],

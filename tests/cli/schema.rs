@@ -140,3 +140,21 @@ fn answers_files_are_judged_by_the_schema_as_by_new() {
         assert_eq!(accepted, *new_ok, "new --config on {text:?}: {stderr}");
     }
 }
+
+#[test]
+fn every_answers_file_among_the_fixtures_validates() {
+    let schema = schema();
+    let fixtures = crate::fixture::fixtures_dir();
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(&fixtures) {
+        let entry = entry.unwrap();
+        if entry.file_name() != ".nixscaffold.yaml" {
+            continue;
+        }
+        seen += 1;
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let found = violations(&schema, &yaml(&text));
+        assert!(found.is_empty(), "{}:\n{found:#?}", entry.path().display());
+    }
+    assert!(seen > 0, "no answers file under {}", fixtures.display());
+}
