@@ -43,37 +43,25 @@ pub fn report_added(dir: &Path, files: &[PathBuf], what: &str) {
 /// --intent-to-add` inside an existing work tree, else in a new repository (`git init`) with the
 /// files staged. Failing git is a warning, never an error.
 pub fn report_created(dir: &Path, files: &[PathBuf]) {
-    report(dir, files, "the files", true);
-}
-
-fn report(dir: &Path, files: &[PathBuf], what: &str, init_if_needed: bool) {
     let outcome = match work_tree(dir) {
         Some(top) => add(dir, files, true).map(|()| {
             format!(
-                "Added {what} to the git index of {} (git add --intent-to-add): a flake sees only \
+                "Added the files to the git index of {} (git add --intent-to-add): a flake sees only \
                  tracked files.",
                 top.display()
             )
         }),
-        None if init_if_needed => init(dir).and_then(|()| add(dir, files, false)).map(|()| {
+        None => init(dir).and_then(|()| add(dir, files, false)).map(|()| {
             "Initialized a git repository and staged the files: a flake sees only tracked files."
                 .to_string()
         }),
-        None => {
-            say!("(not in a git work tree: nothing was added to git)");
-            return;
-        }
     };
     match outcome {
         Ok(message) => say!("{message}"),
-        Err(why) if init_if_needed => tell!(
+        Err(why) => tell!(
             "warning: {why}\n         The files are written, but a flake sees only files git tracks: \
              run `git init && git add .` in {}.",
             dir.display()
-        ),
-        Err(why) => tell!(
-            "warning: {why}\n         The files are written, but a flake sees only files git tracks: \
-             `git add --intent-to-add` them."
         ),
     }
 }
