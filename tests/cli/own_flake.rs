@@ -154,3 +154,20 @@ in {{
         .unwrap()
         .contains(&"x86_64-linux".into()));
 }
+
+/// `check` on nixscaffold's own repository reads the flake like any other: nothing about it is a
+/// finding (the repository's findings are in its deliberately broken test fixtures and its
+/// templates, which are not Nix yet).
+#[test]
+fn check_of_nixscaffolds_own_repository_has_nothing_to_say_about_its_flake() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = crate::support::check(root, &["--format", "json"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let json = crate::support::json_of(&run);
+    for (name, file, line, _) in crate::support::findings(&json) {
+        assert!(
+            file.starts_with("tests/") || file.starts_with("templates/"),
+            "{name} in {file}:{line}"
+        );
+    }
+}
