@@ -40,8 +40,7 @@ pub enum Command {
         after_help = ADD_MODULE_EXAMPLES,
         mut_arg("as_file", |a| a.help("Write the module as one file, modules/PLATFORM/PATH.nix [default]")),
         mut_arg("as_dir", |a| a.help("Write the module as a directory, modules/PLATFORM/PATH/default.nix, \
-            with room for the files it imports (its own submodules are auto-imported only if you make \
-            default.nix import them)"))
+            with room for files of its own (nothing imports them unless its default.nix does)"))
     )]
     AddModule(AddModuleArgs),
     /// Add a NixOS or nix-darwin machine: hosts/PLATFORM/NAME/default.nix
