@@ -705,8 +705,10 @@ fn fifty_megabytes_of_nix_in_the_tree_are_no_trouble() {
     let started = std::time::Instant::now();
     succeeds(&repo, &["add-module", "home/shell/zsh"]);
     succeeds(&repo, &["add-module", "home/other"]);
+    // A guard against a hang or a quadratic pass, not a timing: a debug build on a loaded 2-core
+    // machine takes about 15 s here (the auto-import test parses the 50 MB default.nix).
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(20),
+        started.elapsed() < std::time::Duration::from_secs(120),
         "two adds beside 100 MB took {:?}",
         started.elapsed()
     );
