@@ -10,7 +10,8 @@ use crate::answers::{OverlaySet, Platform};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (for `check`: no findings)
-  1  `check` found drift or findings; `eval`: a configuration grew over a budget
+  1  `check` found drift or findings; `eval`: a configuration grew over a budget;
+     `update` left conflicts (or, with --check, has an update)
   2  usage or I/O error; nothing was changed";
 
 #[derive(Debug, Parser)]
@@ -63,6 +64,9 @@ pub enum Command {
     /// Measure what evaluating each configuration costs, and gate it on budgets
     #[command(after_help = crate::commands::eval::HELP)]
     Eval(crate::commands::eval::EvalArgs),
+    /// Carry this version's template improvements into a repository an older version made
+    #[command(after_help = UPDATE_HELP)]
+    Update(UpdateArgs),
     /// Explain a rule of `check` (by id or name), or list them all
     Explain {
         /// The rule, e.g. NS004 or orphan-file [default: list every rule]
@@ -83,6 +87,9 @@ pub enum Command {
     /// Print the man page, in roff (e.g. `nixscaffold manpage > ~/.local/share/man/man1/nixscaffold.1`),
     /// or write one page per command into a directory
     Manpage(ManpageArgs),
+    /// Print this version's shape as templates-history/VERSION/shape.json records it (scripts/release.sh)
+    #[command(hide = true)]
+    ReleaseShape,
 }
 
 const TEMPLATES_HELP: &str = "\
@@ -176,6 +183,66 @@ pub enum CheckFormat {
     Sarif,
 }
 
+const UPDATE_HELP: &str = "\
+Examples:
+  nixscaffold update --check              # is an update available? (exit 1 when it is)
+  nixscaffold update --dry-run            # the diffs, nothing written
+  nixscaffold update                      # merge, write, record the new version
+  nixscaffold update --reject             # conflicts: keep your lines, the template's in FILE.rej
+
+For every file the shape renders, a three-way merge of what the recorded version rendered for the
+recorded answers (base), the file now (ours) and what this version renders (theirs). Files you never
+changed are replaced; managed files and flake.nix are merged (flake.nix's inputs and nixConfig lists
+as sets of entries), conflicts marked the way git marks them; other starter files you changed are
+left as they are and listed. New parts are created; dropped ones are listed, never deleted.
+.nixscaffold.yaml then records this version.
+
+Exit codes:
+  0  updated (or up to date; with --check: no update available)
+  1  conflicts to resolve (with --check: an update is available)
+  2  usage or I/O error, or a changed file in the way (commit it, or --allow-dirty); nothing was written";
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The repository [default: the nearest directory upwards from here with a flake.nix]
+    pub dir: Option<PathBuf>,
+
+    /// The repository, as add-* take it (the same as DIR)
+    #[arg(long, short = 'C', value_name = "REPO", conflicts_with = "dir")]
+    pub repo: Option<PathBuf>,
+
+    /// Print the changes as unified diffs and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Only say whether an update is available: exit 0 when not, 1 when it is; writes nothing
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+
+    /// Output of --check: human, or json for bots that open update pull requests
+    #[arg(long, value_enum, default_value_t = UpdateFormat::Human, requires = "check")]
+    pub format: UpdateFormat,
+
+    /// Leave conflicting lines as you have them and write the template's hunks to FILE.rej,
+    /// instead of conflict markers in the file
+    #[arg(long)]
+    pub reject: bool,
+
+    /// Write even when files it changes have uncommitted changes in git
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// Do not add created files to git's index
+    #[arg(long)]
+    pub no_git: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum UpdateFormat {
+    Human,
+    Json,
+}
+
 const NEW_EXAMPLES: &str = "\
 Examples:
   nixscaffold new ~/nix-config --yes
@@ -249,6 +316,11 @@ pub struct NewArgs {
     /// Do not create a git repository or add the files to git's index
     #[arg(long)]
     pub no_git: bool,
+
+    /// Render with a stored older version's templates and record that version (for testing
+    /// `update`; see templates-history/)
+    #[arg(long, value_name = "VERSION", hide = true)]
+    pub as_version: Option<String>,
 }
 
 /// The exit codes of the add-* commands, appended to each one's examples.

@@ -40,11 +40,10 @@ pub fn context(answers: &Answers) -> Value {
     } else {
         "github:NixOS/nixpkgs/nixpkgs-unstable"
     };
-    json!({
+    let context = json!({
         "name": answers.name,
         "description": answers.description,
         "namespace": answers.namespace,
-        "version": env!("CARGO_PKG_VERSION"),
         "platforms": platform_flags,
         "platform_names": answers.platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
         "module_outputs": answers.platforms.iter().map(|p| p.row().module_output).collect::<Vec<_>>(),
@@ -75,10 +74,30 @@ pub fn context(answers: &Answers) -> Value {
         "overlay_sets": answers.overlays.iter().map(|o| overlay_context(*o)).collect::<Vec<_>>(),
         "nixpkgs_url": nixpkgs_url,
         "home_system": answers.home_system(),
+    });
+    with_fixed(context, &fixed_context())
+}
+
+/// The context values that come from this version's code rather than from the answers: the
+/// version and the release numbers starter files pin. A stored version records its own (`history`),
+/// so that what it rendered can be rendered again.
+pub fn fixed_context() -> Value {
+    json!({
+        "version": env!("CARGO_PKG_VERSION"),
         "nixos_state_version": NIXOS_STATE_VERSION,
         "home_state_version": HOME_STATE_VERSION,
         "darwin_state_version": DARWIN_STATE_VERSION,
     })
+}
+
+/// `context` with every value of `fixed` set in it.
+pub fn with_fixed(mut context: Value, fixed: &Value) -> Value {
+    if let (Some(context), Some(fixed)) = (context.as_object_mut(), fixed.as_object()) {
+        for (key, value) in fixed {
+            context.insert(key.clone(), value.clone());
+        }
+    }
+    context
 }
 
 fn overlay_context(set: OverlaySet) -> Value {
@@ -150,16 +169,27 @@ pub fn instances(part: &Part, answers: &Answers, base: &Value) -> Vec<Instance> 
 
 /// Every file of a new repository for these answers, `.nixscaffold.yaml` included.
 pub fn plan_new(answers: &Answers, renderer: &Renderer) -> Result<Vec<PlannedFile>> {
-    let base = context(answers);
-    let mut files = Vec::new();
-    for part in parts() {
-        files.extend(render_instances(part, answers, &base, renderer)?);
-    }
+    let mut files = plan_shape(parts(), answers, &context(answers), renderer)?;
     files.push(PlannedFile {
         path: ANSWERS_FILE.to_string(),
         contents: answers.to_yaml()?,
         ownership: Ownership::Starter,
     });
+    Ok(files)
+}
+
+/// The files a shape's parts render to for these answers, with this context: this version's parts
+/// and context for `new`, a stored version's for `update`'s base.
+pub fn plan_shape(
+    parts: &[Part],
+    answers: &Answers,
+    context: &Value,
+    renderer: &Renderer,
+) -> Result<Vec<PlannedFile>> {
+    let mut files = Vec::new();
+    for part in parts {
+        files.extend(render_instances(part, answers, context, renderer)?);
+    }
     Ok(files)
 }
 

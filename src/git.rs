@@ -66,6 +66,31 @@ pub fn report_created(dir: &Path, files: &[PathBuf]) {
     }
 }
 
+/// The paths among `files` (relative to `dir`) that git reports as changed, staged or untracked:
+/// `git status --porcelain`'s lines for them. Empty outside a work tree; `Err` when git fails.
+pub fn dirty(dir: &Path, files: &[PathBuf]) -> Result<Vec<String>, String> {
+    if files.is_empty() || work_tree(dir).is_none() {
+        return Ok(Vec::new());
+    }
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["status", "--porcelain=v1", "--untracked-files=all", "--"])
+        .args(files)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "git status failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect())
+}
+
 pub fn init(dir: &Path) -> Result<(), String> {
     run(dir, &["init", "--quiet"], &[])
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod eval;
 pub mod generate;
 pub mod git;
+pub mod history;
 pub mod layout;
 pub mod names;
 pub mod nix;
@@ -25,6 +26,7 @@ pub mod root;
 pub mod rules;
 pub mod sarif;
 pub mod text;
+pub mod update;
 pub mod write;
 
 use std::ffi::OsString;
@@ -54,6 +56,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Completions { shell } => commands::completions::run(shell),
         Command::Manpage(args) => commands::completions::manpage(args.dir.as_deref()),
         Command::Templates(args) => commands::templates::run(args.vars),
+        Command::ReleaseShape => commands::release::shape(),
         Command::AddModule(a) => add::from_cli(&growth::MODULE, &a.target, &a.add, Some(&a.layout)),
         Command::AddHost(a) => add::from_cli(&growth::HOST, &a.target, &a.add, None),
         Command::AddUser(a) => add::from_cli(&growth::USER, &a.target, &a.add, None),
@@ -63,6 +66,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         }
         Command::Check(args) => commands::check::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
+        Command::Update(args) => commands::update::run(&args),
         Command::Explain { rule } => commands::explain::run(rule.as_deref()),
     };
     match result {

@@ -15,6 +15,10 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 pub struct Renderer {
     engine: Handlebars<'static>,
+    /// The built-in templates: this version's, or a stored older version's (`history`).
+    builtin: &'static Dir<'static>,
+    /// What the paths of `builtin`'s files start with (a stored version's folder).
+    prefix: String,
     override_dir: Option<PathBuf>,
     /// How many templates this renderer rendered.
     renders: AtomicUsize,
@@ -46,11 +50,30 @@ impl Renderer {
 
     /// A renderer over the built-in templates only.
     pub fn builtin() -> Renderer {
+        Renderer::over(&TEMPLATES)
+    }
+
+    /// A renderer over another version's templates (`history`), with `override_dir`'s files taking
+    /// their place as for [`Renderer::new`].
+    pub fn of_version(
+        templates: &'static Dir<'static>,
+        prefix: &str,
+        override_dir: Option<&Path>,
+    ) -> Result<Renderer> {
+        let mut renderer = Renderer::new(override_dir)?;
+        renderer.builtin = templates;
+        renderer.prefix = prefix.to_string();
+        Ok(renderer)
+    }
+
+    fn over(templates: &'static Dir<'static>) -> Renderer {
         let mut engine = Handlebars::new();
         engine.set_strict_mode(true);
         engine.register_escape_fn(handlebars::no_escape);
         Renderer {
             engine,
+            builtin: templates,
+            prefix: String::new(),
             override_dir: None,
             renders: AtomicUsize::new(0),
         }
@@ -70,8 +93,9 @@ impl Renderer {
                 return Ok((text, path.display().to_string()));
             }
         }
-        let file = TEMPLATES
-            .get_file(name)
+        let file = self
+            .builtin
+            .get_file(format!("{}{name}", self.prefix))
             .ok_or_else(|| Error::Internal(format!("no built-in template `{name}`")))?;
         let text = file
             .contents_utf8()
@@ -135,6 +159,11 @@ fn template_error(origin: &str, message: &str, user_templates: bool) -> Error {
     } else {
         Error::Internal(format!("{origin}: {message}"))
     }
+}
+
+/// This version's built-in templates.
+pub fn builtin_templates() -> &'static Dir<'static> {
+    &TEMPLATES
 }
 
 /// The names of every built-in template, for `--template` users who want a copy to start from.

@@ -12,6 +12,8 @@ use crate::generate::PlannedFile;
 pub struct Transaction {
     root: PathBuf,
     created_files: Vec<PathBuf>,
+    /// Files this run replaced, with what they held: put back on failure.
+    replaced_files: Vec<(PathBuf, String)>,
     created_dirs: Vec<PathBuf>,
     committed: bool,
 }
@@ -21,6 +23,7 @@ impl Transaction {
         Transaction {
             root: root.to_path_buf(),
             created_files: Vec::new(),
+            replaced_files: Vec::new(),
             created_dirs: Vec::new(),
             committed: false,
         }
@@ -80,6 +83,22 @@ impl Transaction {
         Ok(target)
     }
 
+    /// Replaces an existing file with `file`'s contents ([`replace_file`]); on failure of the
+    /// transaction its old contents are put back. Refuses links on the way, as [`Self::write`].
+    pub fn replace(&mut self, file: &PlannedFile) -> Result<PathBuf> {
+        let relative = safe_relative(&file.path)?;
+        if let Some(parent) = Path::new(&file.path).parent() {
+            if !parent.as_os_str().is_empty() {
+                refuse_links(&self.root, &parent.to_string_lossy())?;
+            }
+        }
+        let target = self.root.join(&relative);
+        let old = crate::text::read_text(&target)?;
+        replace_file(&target, &file.contents)?;
+        self.replaced_files.push((target.clone(), old));
+        Ok(target)
+    }
+
     fn ensure_dir(&mut self, dir: &Path) -> Result<()> {
         let relative = dir.strip_prefix(&self.root).unwrap_or(Path::new(""));
         let mut current = self.root.clone();
@@ -121,6 +140,9 @@ impl Drop for Transaction {
             return;
         }
         // Undo in reverse: files first, then the directories this run made (only if left empty).
+        for (file, old) in self.replaced_files.iter().rev() {
+            let _ = replace_file(file, old);
+        }
         for file in self.created_files.iter().rev() {
             let _ = std::fs::remove_file(file);
         }
@@ -128,6 +150,31 @@ impl Drop for Transaction {
             let _ = std::fs::remove_dir(dir);
         }
     }
+}
+
+/// Replaces `path` with `contents` atomically (a temporary file beside it, then a rename), keeping
+/// its permissions. Refuses a symbolic link: the rename would replace the link, not its target.
+pub fn replace_file(path: &Path, contents: &str) -> Result<()> {
+    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io("inspect", path, e))?;
+    if meta.file_type().is_symlink() || !meta.is_file() {
+        return Err(Error::usage(format!(
+            "{} is not a regular file; nixscaffold does not replace links",
+            path.display()
+        )));
+    }
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".nixscaffold-")
+        .suffix(".tmp")
+        .tempfile_in(parent)
+        .map_err(|e| Error::io("create a temporary file in", parent, e))?;
+    temp.write_all(contents.as_bytes())
+        .and_then(|()| temp.as_file().set_permissions(meta.permissions()))
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| Error::io("write", path, e))?;
+    temp.persist(path)
+        .map_err(|e| Error::io("replace", path, e.error))?;
+    Ok(())
 }
 
 /// A relative path that stays inside the repository: no root, no `..`, no empty segment.

@@ -1,8 +1,9 @@
 {
   description = "{{description}}";
 
-  # Binary caches: prebuilt packages instead of local builds. Nix asks before it trusts them
-  # (or set accept-flake-config = true).
+  # Binary caches: prebuilt packages instead of local builds. Nix asks before it uses them (or set
+  # accept-flake-config = true), and uses them only for a user in trusted-users: for others it
+  # ignores them with a warning until the machine's nix.settings lists them.
   nixConfig = {
     extra-substituters = [
 {{#each caches}}

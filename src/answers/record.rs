@@ -3,7 +3,6 @@
 //! edit is then proven by parsing the result: the answers must be the old ones plus the new item and
 //! nothing else. When that cannot be shown, the file is left alone and the caller says so.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::answers::{dir_name, read_text, Answers, AnswersFile, Host, ANSWERS_FILE};
@@ -162,6 +161,28 @@ pub fn append_item(text: &str, key: &str, item: &str, current: &[String]) -> Opt
     Some(out.concat())
 }
 
+/// `text` with its top-level `version:` set to `version` (what `update` records), the rest of the
+/// file as it was. Proven like every edit: the file must parse to the same answers with only the
+/// version changed. `None` when the version is written in a form this does not edit.
+pub fn set_version(text: &str, version: &str) -> Option<String> {
+    let before = serde_saphyr::from_str::<Option<AnswersFile>>(text).ok()??;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let index = lines.iter().position(|line| line.starts_with("version:"))?;
+    let line = lines[index];
+    let value = line["version:".len()..].trim_end_matches(['\n', '\r']);
+    let comment = value.find(" #").map_or("", |at| &value[at..]);
+    let ending = &line[line.trim_end_matches(['\n', '\r']).len()..];
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
+    out[index] = format!("version: {version}{comment}{ending}");
+    let edited = out.concat();
+    let after = serde_saphyr::from_str::<Option<AnswersFile>>(&edited).ok()??;
+    let expected = AnswersFile {
+        version: Some(version.to_string()),
+        ..before
+    };
+    (after == expected).then_some(edited)
+}
+
 /// A YAML line's value without a trailing ` # comment` (good enough for the values we write).
 fn strip_comment(value: &str) -> &str {
     match value.find(" #") {
@@ -179,30 +200,8 @@ pub fn edit_is_exact(edited: &str, dir_name: &str, expected: &Answers) -> bool {
         .is_some_and(|answers| &answers == expected)
 }
 
-/// Replaces `path` with `contents` atomically (a temporary file beside it, then a rename), keeping
-/// its permissions. Refuses a symbolic link: the rename would replace the link, not its target.
-pub fn replace_file(path: &Path, contents: &str) -> Result<()> {
-    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io("inspect", path, e))?;
-    if meta.file_type().is_symlink() || !meta.is_file() {
-        return Err(Error::usage(format!(
-            "{} is not a regular file; nixscaffold does not replace links",
-            path.display()
-        )));
-    }
-    let parent = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".nixscaffold-")
-        .suffix(".tmp")
-        .tempfile_in(parent)
-        .map_err(|e| Error::io("create a temporary file in", parent, e))?;
-    temp.write_all(contents.as_bytes())
-        .and_then(|()| temp.as_file().set_permissions(meta.permissions()))
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| Error::io("write", path, e))?;
-    temp.persist(path)
-        .map_err(|e| Error::io("replace", path, e.error))?;
-    Ok(())
-}
+/// Replaces a file atomically; lives with the other writes.
+pub use crate::write::replace_file;
 
 #[cfg(test)]
 mod tests {
@@ -228,6 +227,20 @@ mod tests {
         assert_eq!(out, "users:\n- user\n- bob\nname: x\n");
         let out = append_item("users: [a, b]", "users", "c", &[]).unwrap();
         assert_eq!(out, "users: [a, b, c]");
+    }
+
+    #[test]
+    fn sets_the_version_keeping_the_rest_of_the_file() {
+        let text = "# mine\nversion: 0.1.0 # made by\nname: x\n";
+        assert_eq!(
+            super::set_version(text, "0.2.0").unwrap(),
+            "# mine\nversion: 0.2.0 # made by\nname: x\n"
+        );
+        assert_eq!(super::set_version("name: x\n", "0.2.0"), None);
+        assert_eq!(
+            super::set_version("version: &v 0.1.0\nname: *v\n", "0.2.0"),
+            None
+        );
     }
 
     #[test]

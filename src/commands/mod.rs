@@ -6,5 +6,7 @@ pub mod completions;
 pub mod eval;
 pub mod explain;
 pub mod new;
+pub mod release;
 pub mod schema;
 pub mod templates;
+pub mod update;

@@ -2,10 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::answers::{Answers, AnswersFile, Platform};
+use crate::answers::record::set_version;
+use crate::answers::{Answers, AnswersFile, Platform, ANSWERS_FILE};
 use crate::cli::NewArgs;
 use crate::error::{exit, Error, Result};
-use crate::generate::plan_new;
+use crate::generate::{context, plan_new, plan_shape, with_fixed, PlannedFile};
+use crate::history::{self, Version};
+use crate::layout::Ownership;
 use crate::render::Renderer;
 use crate::{git, prompt, write};
 
@@ -46,7 +49,10 @@ pub fn run(args: &NewArgs) -> Result<i32> {
         }
         None => answers.renderer(&dir)?,
     };
-    let files = plan_new(&answers, &renderer)?;
+    let files = match &args.as_version {
+        None => plan_new(&answers, &renderer)?,
+        Some(version) => plan_as_version(&answers, version)?,
+    };
 
     if args.dry_run {
         say!("Would create {} with {} files:", dir.display(), files.len());
@@ -72,6 +78,27 @@ pub fn run(args: &NewArgs) -> Result<i32> {
     }
     print_next_steps(&dir, &answers);
     Ok(exit::OK)
+}
+
+/// What a stored older version wrote for these answers (`--as-version`, hidden): how the tests
+/// make a repository for `update` to update.
+fn plan_as_version(answers: &Answers, version: &str) -> Result<Vec<PlannedFile>> {
+    let shape = Version::parse(version)
+        .map(|v| history::shape(&v))
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| Error::usage(format!("--as-version {version}: no such stored version")))?;
+    let renderer = shape.renderer(answers.templates.as_deref())?;
+    let context = with_fixed(context(answers), &shape.context);
+    let mut files = plan_shape(shape.parts, answers, &context, &renderer)?;
+    let yaml = set_version(&answers.to_yaml()?, version)
+        .ok_or_else(|| Error::Internal("cannot record the version".into()))?;
+    files.push(PlannedFile {
+        path: ANSWERS_FILE.into(),
+        contents: yaml,
+        ownership: Ownership::Starter,
+    });
+    Ok(files)
 }
 
 /// The directory's own name, for the default repository name, even for `.`; and whether it is

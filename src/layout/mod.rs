@@ -15,6 +15,8 @@ pub mod platform;
 
 use std::sync::OnceLock;
 
+use serde::{Deserialize, Serialize};
+
 pub use self::dirs::*;
 pub use self::overlay::OverlaySet;
 pub use self::platform::Platform;
@@ -24,7 +26,8 @@ use crate::answers::Answers;
 pub const AUTO_IMPORT_TEMPLATE: &str = "auto-import.nix";
 
 /// Who owns a file once it is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Ownership {
     /// The tool: `check` reports any difference from what the template renders.
     Managed,
@@ -32,8 +35,10 @@ pub enum Ownership {
     Starter,
 }
 
-/// What a part is for in the shape: what the rest of the tool asks the shape about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a part is for in the shape: what the rest of the tool asks the shape about. Its serialized
+/// form (`flake`, `{ module-tree: nixos }`) is what a stored version's shape records (`history`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// `flake.nix`: inputs and the flake-parts entry point.
     Flake,
@@ -84,7 +89,8 @@ impl Role {
 }
 
 /// The per-entry part of a path: one directory per host or per user.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Slot {
     Host,
     User,

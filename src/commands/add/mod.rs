@@ -122,7 +122,7 @@ fn apply(repo: &Path, plan: &Plan) -> Result<()> {
 }
 
 /// The repository: `--repo`, or the one around the current directory (see `root::discover`).
-fn find_repo(given: Option<&Path>) -> Result<PathBuf> {
+pub(crate) fn find_repo(given: Option<&Path>) -> Result<PathBuf> {
     let repo = match given {
         Some(dir) => {
             if !dir.is_dir() {

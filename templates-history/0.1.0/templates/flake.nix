@@ -1,0 +1,57 @@
+{
+  description = "{{description}}";
+
+  # Binary caches: prebuilt packages instead of local builds. Nix asks before it trusts them
+  # (or set accept-flake-config = true).
+  nixConfig = {
+    extra-substituters = [
+{{#each caches}}
+      "{{url}}"
+{{/each}}
+    ];
+    extra-trusted-public-keys = [
+{{#each caches}}
+      "{{key}}"
+{{/each}}
+    ];
+  };
+
+  inputs = {
+    nixpkgs.url = "{{nixpkgs_url}}";
+    flake-parts = {
+      url = "github:hercules-ci/flake-parts";
+      inputs.nixpkgs-lib.follows = "nixpkgs";
+    };
+{{#if platforms.home}}
+    home-manager = {
+      url = "github:nix-community/home-manager";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+{{/if}}
+{{#if platforms.darwin}}
+    nix-darwin = {
+      url = "github:nix-darwin/nix-darwin";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+{{/if}}
+  };
+
+  outputs =
+    inputs@{ flake-parts, nixpkgs, ... }:
+    let
+      # nixpkgs' lib plus this flake's own functions as lib.custom, handed to every module system.
+      lib = nixpkgs.lib.extend (_final: _prev: { custom = import ./lib; });
+    in
+    flake-parts.lib.mkFlake
+      {
+        inherit inputs;
+        specialArgs = { inherit lib; };
+      }
+      {
+        # flake/ holds the flake-parts modules (auto-imported); modules/ is the central registry.
+        imports = [
+          ./flake
+          ./modules
+        ];
+      };
+}
