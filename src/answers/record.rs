@@ -172,8 +172,13 @@ pub fn set_version(text: &str, version: &str) -> Option<String> {
     let value = line["version:".len()..].trim_end_matches(['\n', '\r']);
     let comment = value.find(" #").map_or("", |at| &value[at..]);
     let ending = &line[line.trim_end_matches(['\n', '\r']).len()..];
+    // Quoted as it was: `new` writes "0.1.0"; a hand-written file may have 0.1.0.
+    let quote = match value.trim_start().chars().next() {
+        Some(q @ ('"' | '\'')) => q.to_string(),
+        _ => String::new(),
+    };
     let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
-    out[index] = format!("version: {version}{comment}{ending}");
+    out[index] = format!("version: {quote}{version}{quote}{comment}{ending}");
     let edited = out.concat();
     let after = serde_saphyr::from_str::<Option<AnswersFile>>(&edited).ok()??;
     let expected = AnswersFile {
@@ -235,6 +240,10 @@ mod tests {
         assert_eq!(
             super::set_version(text, "0.2.0").unwrap(),
             "# mine\nversion: 0.2.0 # made by\nname: x\n"
+        );
+        assert_eq!(
+            super::set_version("version: \"0.1.0\"\nname: x\n", "0.2.0").unwrap(),
+            "version: \"0.2.0\"\nname: x\n"
         );
         assert_eq!(super::set_version("name: x\n", "0.2.0"), None);
         assert_eq!(

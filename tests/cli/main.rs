@@ -22,3 +22,4 @@ mod root;
 mod sarif;
 mod schema;
 mod shape_agreement;
+mod update;
