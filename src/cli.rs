@@ -21,8 +21,9 @@ Exit codes:
     about = "Create, grow and audit Nix flake repositories in the recommended flake-parts shape",
     long_about = "Create, grow and audit Nix flake repositories (NixOS, nix-darwin, home-manager) in the \
 recommended flake-parts shape: auto-imported module trees, one central module registry, per-platform \
-overlays, a configured pkgs and binary caches.\n\nnixscaffold never overwrites or deletes a file; the one edit it makes: add-host and add-user \
-record the new name in .nixscaffold.yaml.",
+overlays, a configured pkgs and binary caches.\n\nnixscaffold never deletes a file. new and add-* never overwrite one (their one edit: add-host and \
+add-user record the new name in .nixscaffold.yaml); update replaces only the files it merged, and \
+refuses files with uncommitted changes.",
     after_help = EXIT_CODES,
     propagate_version = true
 )]

@@ -15,7 +15,8 @@ static INFO: RuleInfo = RuleInfo {
     explanation: "Some files of the shape belong to the tool, not to the user: lib/default.nix \
 (the scanPaths helper), the auto-importing default.nix files, flake/pkgs.nix, flake/overlays.nix, \
 flake/lib.nix and modules/default.nix. Their content follows from .nixscaffold.yaml; a hand edit \
-is lost the next time the tool renders them and often breaks an assumption of another part (a \
+meets every later improvement of the template as a merge to make (`nixscaffold update` keeps the \
+edit and marks where both changed the same lines) and often breaks an assumption of another part (a \
 module registry that lists modules by hand, a pkgs without overlays). check renders each one for \
 this repository's answers and shows the difference as a unified diff (`-` the template, `+` the \
 repository). Only checked when .nixscaffold.yaml records the answers.",
