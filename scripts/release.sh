@@ -29,10 +29,11 @@ if [[ -e $store ]]; then
         exit 2
     fi
 else
-    cargo build --locked --quiet
-    mkdir -p "$store"
-    cp -R templates "$store/templates"
-    ./target/debug/nixscaffold release-shape > "$store/shape.json"
+    partial=$(mktemp -d templates-history/.partial-XXXXXX)
+    trap 'rm -rf "$partial"' EXIT
+    cp -R templates "$partial/templates"
+    cargo run --locked --quiet -- release-shape > "$partial/shape.json"
+    mv "$partial" "$store"
     echo "stored $version in $store ($(du -sh "$store" | cut -f1))"
 fi
 

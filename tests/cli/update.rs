@@ -79,6 +79,9 @@ fn texts(root: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// This version: what `update` carries a repository to.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 const AGENIX: &str = "    agenix.url = \"github:ryantm/agenix\";\n";
 
 #[test]
@@ -118,7 +121,7 @@ fn update_merges_the_templates_changes_with_the_users_and_marks_the_conflict() {
             assert_eq!(read(repo.join(&path)), text, "{path}");
         }
     }
-    assert!(read(repo.join(".nixscaffold.yaml")).contains("\nversion: \"0.2.0\"\n"));
+    assert!(read(repo.join(".nixscaffold.yaml")).contains(&format!("\nversion: \"{VERSION}\"\n")));
     // The user's edits are kept.
     assert_eq!(read(repo.join(managed)), managed_text);
     let merged = read(repo.join("flake.nix"));
@@ -171,7 +174,9 @@ fn update_merges_the_templates_changes_with_the_users_and_marks_the_conflict() {
     let again = update(&repo, &[]);
     assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
     assert!(
-        again.stdout.contains("Up to date with nixscaffold 0.2.0"),
+        again
+            .stdout
+            .contains(&format!("Up to date with nixscaffold {VERSION}")),
         "{}",
         again.stdout
     );
@@ -208,7 +213,7 @@ fn dry_run_shows_the_diffs_and_changes_nothing() {
     );
     assert!(
         run.stdout
-            .contains("-version: \"0.1.0\"\n+version: \"0.2.0\"\n"),
+            .contains(&format!("-version: \"0.1.0\"\n+version: \"{VERSION}\"\n")),
         "{}",
         run.stdout
     );
@@ -229,7 +234,7 @@ fn check_says_whether_an_update_is_available() {
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["update_available"], true);
     assert_eq!(json["recorded_version"], "0.1.0");
-    assert_eq!(json["tool"]["version"], "0.2.0");
+    assert_eq!(json["tool"]["version"], VERSION);
     let files: Vec<(&str, &str)> = json["files"]
         .as_array()
         .unwrap()
@@ -245,7 +250,10 @@ fn check_says_whether_an_update_is_available() {
     assert_eq!(update(&repo, &[]).code, 0);
     let run = update(&repo, &["--check"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert_eq!(run.stdout, "Up to date with nixscaffold 0.2.0.\n");
+    assert_eq!(
+        run.stdout,
+        format!("Up to date with nixscaffold {VERSION}.\n")
+    );
 }
 
 #[test]
