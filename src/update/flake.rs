@@ -60,9 +60,14 @@ pub fn merge_flake(base: &str, ours: &str, theirs: &str, style: Conflicts) -> Me
         let outcome = merge_region(b, region, t, &texts, style);
         conflicts += outcome.conflicts;
         rejects.push_str(&outcome.rejects);
-        replaced[0].push((b.node, outcome.text.clone()));
-        replaced[1].push((region.node, outcome.text.clone()));
-        replaced[2].push((t.node, outcome.text));
+        for (edits, node) in replaced.iter_mut().zip([b.node, region.node, t.node]) {
+            let (start, end) = span(node);
+            edits.push(Edit {
+                start,
+                end,
+                text: outcome.text.clone(),
+            });
+        }
     }
     let [base_edits, our_edits, their_edits] = replaced;
     let merged = merge3(
@@ -243,22 +248,44 @@ fn merge_region(
         edit.start -= start;
         edit.end -= start;
     }
+    let before = &texts.ours[start..end];
+    let mut text = apply(before, edits);
+    if text != before {
+        text = one_item_per_line(text, indent_at(texts.ours, start));
+    }
     Merged {
-        text: apply(
-            &texts.ours[start..end],
-            edits
-                .into_iter()
-                .map(|e| {
-                    (
-                        TextRange::new((e.start as u32).into(), (e.end as u32).into()),
-                        e.text,
-                    )
-                })
-                .collect(),
-        ),
+        text,
         conflicts,
         rejects,
     }
+}
+
+/// A one-line list that now holds two items or more, written one item per line at `outer`'s
+/// indentation plus two, as the official style has it (the template's files are in it).
+fn one_item_per_line(text: String, outer: &str) -> String {
+    if text.contains('\n') || !text.starts_with('[') {
+        return text;
+    }
+    let parsed = Parsed::new(&text);
+    let Some(list) = parsed
+        .syntax()
+        .first_child()
+        .filter(|n| n.kind() == NODE_LIST)
+    else {
+        return text;
+    };
+    let items: Vec<String> = list
+        .children()
+        .map(|item| item.text().to_string())
+        .collect();
+    if items.len() < 2 || !parsed.errors().is_empty() {
+        return text;
+    }
+    let mut out = String::from("[\n");
+    for item in items {
+        out.push_str(&format!("{outer}  {item}\n"));
+    }
+    out + outer + "]"
 }
 
 /// The whitespace that starts the line `offset` is on.
@@ -402,13 +429,12 @@ fn insert(ours: &Region, anchor: Option<&Entry>, added: &Entry, texts: &Texts) -
     }
 }
 
-/// `text` with each range replaced, last first so earlier offsets hold.
-fn apply(text: &str, mut edits: Vec<(TextRange, String)>) -> String {
-    edits.sort_by_key(|(range, _)| std::cmp::Reverse((range.start(), range.end())));
+/// `text` with each edit made, last first so earlier offsets hold.
+fn apply(text: &str, mut edits: Vec<Edit>) -> String {
+    edits.sort_by_key(|edit| std::cmp::Reverse((edit.start, edit.end)));
     let mut out = text.to_string();
-    for (range, replacement) in edits {
-        let (start, end) = span(range);
-        out.replace_range(start..end, &replacement);
+    for edit in edits {
+        out.replace_range(edit.start..edit.end, &edit.text);
     }
     out
 }
@@ -501,6 +527,7 @@ mod tests {
             merged.text,
             theirs.replace("description = \"x\"", "description = \"mine\"")
         );
+        parses(&merged.text);
     }
 
     #[test]
@@ -546,6 +573,22 @@ mod tests {
         assert!(merged.text.contains(
             "[\n      \"https://a.example\"\n      \"https://t.example\"\n      \"https://mine.example\"\n    ]"
         ), "{}", merged.text);
+        parses(&merged.text);
+    }
+
+    #[test]
+    fn an_item_added_to_a_one_line_list_makes_it_one_item_per_line() {
+        let theirs = BASE.replace(
+            "[ \"https://a.example\" ]",
+            "[\n      \"https://a.example\"\n      \"https://t.example\"\n    ]",
+        );
+        let ours = BASE.replace("description = \"x\"", "description = \"mine\"");
+        let merged = merge_flake(BASE, &ours, &theirs, Conflicts::Markers);
+        assert_eq!(
+            merged.text,
+            theirs.replace("description = \"x\"", "description = \"mine\"")
+        );
+        parses(&merged.text);
     }
 
     #[test]

@@ -140,7 +140,37 @@ pub fn plan(repo: &Path, style: Conflicts) -> Result<Plan> {
              nixscaffold {from} or later to update it"
         )));
     }
-    let base_shape = history::shape(&from)?.ok_or_else(|| {
+    let (base, theirs) = render_both(repo, &answers, &from, &to)?;
+    let mut files = Vec::new();
+    for planned in theirs.iter().chain(base.iter()) {
+        if files.iter().any(|f: &FileUpdate| f.path == planned.path) {
+            continue;
+        }
+        let find = |all: &[PlannedFile]| all.iter().find(|f| f.path == planned.path).cloned();
+        let update = file_update(repo, planned, find(&base), find(&theirs), style)?;
+        if let Some(update) = update {
+            files.push(update);
+        }
+    }
+    let (answers_text, answers_warning) = record_version(&answers_path, &from, &to)?;
+    Ok(Plan {
+        from,
+        to,
+        files,
+        answers_text,
+        answers_warning,
+    })
+}
+
+/// What the recorded version rendered for these answers (base) and what this one renders (theirs),
+/// both with the recorded `templates` folder when there is one.
+fn render_both(
+    repo: &Path,
+    answers: &Answers,
+    from: &Version,
+    to: &Version,
+) -> Result<(Vec<PlannedFile>, Vec<PlannedFile>)> {
+    let base_shape = history::shape(from)?.ok_or_else(|| {
         let known: Vec<String> = history::stored_versions()
             .iter()
             .map(Version::to_string)
@@ -154,53 +184,42 @@ pub fn plan(repo: &Path, style: Conflicts) -> Result<Plan> {
         ))
     })?;
     let their_shape =
-        history::shape(&to)?.ok_or_else(|| Error::Internal("no shape for this version".into()))?;
+        history::shape(to)?.ok_or_else(|| Error::Internal("no shape for this version".into()))?;
     // Validates the recorded `templates` folder; both versions render with it.
     answers.renderer(repo)?;
     let overrides = answers.templates.as_ref().map(|dir| repo.join(dir));
-    let base_context = with_fixed(context(&answers), &base_shape.context);
+    let base_context = with_fixed(context(answers), &base_shape.context);
     let base_renderer = base_shape.renderer(overrides.as_deref())?;
-    let base = plan_shape(base_shape.parts, &answers, &base_context, &base_renderer)?;
+    let base = plan_shape(base_shape.parts, answers, &base_context, &base_renderer)?;
     let their_renderer = their_shape.renderer(overrides.as_deref())?;
     let theirs = plan_shape(
         their_shape.parts,
-        &answers,
-        &context(&answers),
+        answers,
+        &context(answers),
         &their_renderer,
     )?;
+    Ok((base, theirs))
+}
 
-    let mut files = Vec::new();
-    for planned in theirs.iter().chain(base.iter()) {
-        if files.iter().any(|f: &FileUpdate| f.path == planned.path) {
-            continue;
-        }
-        let find = |all: &[PlannedFile]| all.iter().find(|f| f.path == planned.path).cloned();
-        let update = file_update(repo, planned, find(&base), find(&theirs), style)?;
-        if let Some(update) = update {
-            files.push(update);
-        }
+/// The new text of `.nixscaffold.yaml` with this version recorded, or why it cannot be written.
+fn record_version(
+    path: &Path,
+    from: &Version,
+    to: &Version,
+) -> Result<(Option<String>, Option<String>)> {
+    if from == to {
+        return Ok((None, None));
     }
-    let (answers_text, answers_warning) = if from == to {
-        (None, None)
-    } else {
-        let text = read_text(&answers_path)?;
-        match set_version(&text, &to.to_string()) {
-            Some(text) => (Some(text), None),
-            None => (
-                None,
-                Some(format!(
-                    "{ANSWERS_FILE} is left alone: its `version` is written in a form nixscaffold \
-                     does not edit safely. Set it to {to} by hand"
-                )),
-            ),
-        }
-    };
-    Ok(Plan {
-        from,
-        to,
-        files,
-        answers_text,
-        answers_warning,
+    let text = read_text(path)?;
+    Ok(match set_version(&text, &to.to_string()) {
+        Some(text) => (Some(text), None),
+        None => (
+            None,
+            Some(format!(
+                "{ANSWERS_FILE} is left alone: its `version` is written in a form nixscaffold \
+                 does not edit safely. Set it to {to} by hand"
+            )),
+        ),
     })
 }
 

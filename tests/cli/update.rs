@@ -194,6 +194,8 @@ fn an_untouched_repository_becomes_this_versions_rendering() {
         assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
         assert!(run.stdout.contains("replaced  flake.nix"), "{}", run.stdout);
         assert_eq!(texts(&repo), texts(&new), "{args:?}");
+        let checked = check(&repo, &["--format", "json"]);
+        assert_eq!(findings(&json_of(&checked)), vec![], "{}", checked.stdout);
         let again = update(&repo, &["--allow-dirty"]);
         assert_eq!((again.code, texts(&repo)), (0, texts(&new)));
     }
@@ -344,4 +346,28 @@ fn what_update_cannot_do_is_a_clear_error() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_recorded_templates_folder_renders_both_versions() {
+    let scratch = scratch();
+    let templates = scratch.path().join("my-templates");
+    std::fs::create_dir_all(templates.join("flake")).unwrap();
+    let mine = "# my lib module\n{ lib, ... }:\n{\n  flake.lib = lib.custom;\n}\n";
+    std::fs::write(templates.join("flake/lib.nix"), mine).unwrap();
+    let repo = scratch.path().join("repo");
+    nixscaffold(scratch.path())
+        .arg("new")
+        .arg(&repo)
+        .args(["--yes", "--as-version", "0.1.0", "--template"])
+        .arg(&templates)
+        .assert()
+        .success();
+    git(&repo, &["commit", "--quiet", "-m", "made by 0.1.0"]);
+    let run = update(&repo, &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(read(repo.join("flake/lib.nix")), mine);
+    assert!(run.stdout.contains("replaced  flake.nix"), "{}", run.stdout);
+    let checked = check(&repo, &["--format", "json"]);
+    assert_eq!(findings(&json_of(&checked)), vec![], "{}", checked.stdout);
 }
