@@ -193,6 +193,14 @@ mod tests {
     }
 
     #[test]
+    fn the_version_in_cargo_toml_is_major_minor_patch() {
+        assert!(
+            Version::parse(env!("CARGO_PKG_VERSION")).is_some(),
+            "update compares versions as MAJOR.MINOR.PATCH"
+        );
+    }
+
+    #[test]
     fn versions_parse_and_order_as_numbers() {
         assert!(Version::parse("0.10.0") > Version::parse("0.9.1"));
         assert_eq!(Version::parse("1.2"), None);
