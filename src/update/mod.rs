@@ -19,7 +19,7 @@ use crate::answers::record::set_version;
 use crate::answers::{read_text, Answers, AnswersFile, ANSWERS_FILE};
 use crate::error::{Error, Result};
 use crate::generate::{context, plan_shape, with_fixed, PlannedFile};
-use crate::history::{self, Version};
+use crate::history::{self, Shape, Version};
 use crate::layout::{path_of, Ownership, Role};
 use crate::write;
 
@@ -140,18 +140,9 @@ pub fn plan(repo: &Path, style: Conflicts) -> Result<Plan> {
              nixscaffold {from} or later to update it"
         )));
     }
-    let (base, theirs) = render_both(repo, &answers, &from, &to)?;
-    let mut files = Vec::new();
-    for planned in theirs.iter().chain(base.iter()) {
-        if files.iter().any(|f: &FileUpdate| f.path == planned.path) {
-            continue;
-        }
-        let find = |all: &[PlannedFile]| all.iter().find(|f| f.path == planned.path).cloned();
-        let update = file_update(repo, planned, find(&base), find(&theirs), style)?;
-        if let Some(update) = update {
-            files.push(update);
-        }
-    }
+    let (base_shape, their_shape) = shapes(&from, &to)?;
+    let (base, theirs) = render_both(repo, &answers, &base_shape, &their_shape)?;
+    let files = compare(repo, &base, &theirs, style)?;
     let (answers_text, answers_warning) = record_version(&answers_path, &from, &to)?;
     Ok(Plan {
         from,
@@ -162,14 +153,8 @@ pub fn plan(repo: &Path, style: Conflicts) -> Result<Plan> {
     })
 }
 
-/// What the recorded version rendered for these answers (base) and what this one renders (theirs),
-/// both with the recorded `templates` folder when there is one.
-fn render_both(
-    repo: &Path,
-    answers: &Answers,
-    from: &Version,
-    to: &Version,
-) -> Result<(Vec<PlannedFile>, Vec<PlannedFile>)> {
+/// The shapes of the recorded version and of this one.
+fn shapes(from: &Version, to: &Version) -> Result<(Shape, Shape)> {
     let base_shape = history::shape(from)?.ok_or_else(|| {
         let known: Vec<String> = history::stored_versions()
             .iter()
@@ -185,6 +170,17 @@ fn render_both(
     })?;
     let their_shape =
         history::shape(to)?.ok_or_else(|| Error::Internal("no shape for this version".into()))?;
+    Ok((base_shape, their_shape))
+}
+
+/// What the recorded version rendered for these answers (base) and what this one renders (theirs),
+/// both with the recorded `templates` folder when there is one.
+fn render_both(
+    repo: &Path,
+    answers: &Answers,
+    base_shape: &Shape,
+    their_shape: &Shape,
+) -> Result<(Vec<PlannedFile>, Vec<PlannedFile>)> {
     // Validates the recorded `templates` folder; both versions render with it.
     answers.renderer(repo)?;
     let overrides = answers.templates.as_ref().map(|dir| repo.join(dir));
@@ -221,6 +217,27 @@ fn record_version(
             )),
         ),
     })
+}
+
+/// Each path either version renders, with what happens to it: this version's paths first, in
+/// the order `new` writes them, then the ones it dropped.
+fn compare(
+    repo: &Path,
+    base: &[PlannedFile],
+    theirs: &[PlannedFile],
+    style: Conflicts,
+) -> Result<Vec<FileUpdate>> {
+    let mut files = Vec::new();
+    for planned in theirs.iter().chain(base.iter()) {
+        if files.iter().any(|f: &FileUpdate| f.path == planned.path) {
+            continue;
+        }
+        let find = |all: &[PlannedFile]| all.iter().find(|f| f.path == planned.path).cloned();
+        if let Some(update) = file_update(repo, planned, find(base), find(theirs), style)? {
+            files.push(update);
+        }
+    }
+    Ok(files)
 }
 
 /// The version `.nixscaffold.yaml` records.
@@ -341,6 +358,47 @@ mod tests {
             Conflicts::Markers,
         )
         .0
+    }
+
+    /// A part an older shape lacked is created; a part this shape lacks is listed and kept.
+    #[test]
+    fn added_parts_are_created_and_dropped_parts_kept() {
+        use crate::answers::AnswersFile;
+        use crate::render::Renderer;
+        let scratch = tempfile::tempdir().unwrap();
+        let answers = AnswersFile::default().resolve("repo").unwrap();
+        let rendered = crate::generate::plan_new(&answers, &Renderer::builtin()).unwrap();
+        crate::write::write_all(scratch.path(), &rendered).unwrap();
+        let added = "nixpkgs-config.nix";
+        let dropped = "flake/devshell.nix";
+        std::fs::remove_file(scratch.path().join(added)).unwrap();
+        let without = |path: &str| -> Vec<PlannedFile> {
+            rendered
+                .iter()
+                .filter(|f| f.path != path)
+                .cloned()
+                .collect()
+        };
+        let (base, theirs) = (without(added), without(dropped));
+        let files = compare(scratch.path(), &base, &theirs, Conflicts::Markers).unwrap();
+        let changed: Vec<(&str, Action)> = files
+            .iter()
+            .filter(|f| f.action != Action::UpToDate)
+            .map(|f| (f.path.as_str(), f.action))
+            .collect();
+        assert_eq!(
+            changed,
+            vec![(added, Action::Created), (dropped, Action::Dropped)]
+        );
+        assert_eq!(
+            files.last().unwrap().new,
+            None,
+            "a dropped part is not written"
+        );
+        assert!(scratch.path().join(dropped).is_file());
+        let created = files.iter().find(|f| f.path == added).unwrap();
+        let expected = rendered.iter().find(|f| f.path == added).unwrap();
+        assert_eq!(created.new.as_deref(), Some(expected.contents.as_str()));
     }
 
     #[test]
