@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::fixture::Fixture;
-use crate::support::{finish, nix_tool, nixscaffold, Run, TIMEOUT};
+use crate::support::{assert_conforms, finish, nix_tool, nixscaffold, Run, TIMEOUT};
 
 /// The fixture in a scratch directory, with a place for Nix's store and state beside it.
 struct Flake {
@@ -509,47 +509,6 @@ fn a_directory_without_a_flake_is_a_usage_error() {
         "{}",
         run.stderr
     );
-}
-
-/// Asserts that `value` has every field `schema` requires and no field it does not declare, all the
-/// way down (a small check of docs/eval-schema.json's object structure, `$ref`s followed).
-fn assert_conforms(value: &Value, schema: &Value, root: &Value, at: &str) {
-    let schema = match schema["$ref"].as_str() {
-        Some(reference) => {
-            let name = reference.strip_prefix("#/$defs/").expect("a local $ref");
-            &root["$defs"][name]
-        }
-        None => schema,
-    };
-    if let Some(object) = value.as_object() {
-        let properties = schema["properties"]
-            .as_object()
-            .unwrap_or_else(|| panic!("{at}: no properties"));
-        for key in object.keys() {
-            assert!(
-                properties.contains_key(key),
-                "{at}.{key} is not in docs/eval-schema.json"
-            );
-            assert_conforms(&object[key], &properties[key], root, &format!("{at}.{key}"));
-        }
-        for required in schema["required"].as_array().into_iter().flatten() {
-            let key = required.as_str().unwrap();
-            assert!(
-                object.contains_key(key),
-                "{at}.{key} is required by the schema"
-            );
-        }
-    } else if let Some(items) = value.as_array() {
-        for (i, item) in items.iter().enumerate() {
-            assert_conforms(item, &schema["items"], root, &format!("{at}[{i}]"));
-        }
-    }
-    if let Some(allowed) = schema["enum"].as_array() {
-        assert!(
-            allowed.contains(value),
-            "{at} = {value} is not one of {allowed:?}"
-        );
-    }
 }
 
 #[test]

@@ -368,3 +368,49 @@ pub const NEW_CONFIGURATIONS: &[&[&str]] = &[
         "darwin/b",
     ],
 ];
+
+/// Asserts that `value` has every field `schema` requires and no field it does not declare, all the
+/// way down (a small check of a docs/*-schema.json's object structure, `$ref`s followed).
+pub fn assert_conforms(
+    value: &serde_json::Value,
+    schema: &serde_json::Value,
+    root: &serde_json::Value,
+    at: &str,
+) {
+    let schema = match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.strip_prefix("#/$defs/").expect("a local $ref");
+            &root["$defs"][name]
+        }
+        None => schema,
+    };
+    if let Some(object) = value.as_object() {
+        let properties = schema["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{at}: no properties"));
+        for key in object.keys() {
+            assert!(
+                properties.contains_key(key),
+                "{at}.{key} is not in the schema"
+            );
+            assert_conforms(&object[key], &properties[key], root, &format!("{at}.{key}"));
+        }
+        for required in schema["required"].as_array().into_iter().flatten() {
+            let key = required.as_str().unwrap();
+            assert!(
+                object.contains_key(key),
+                "{at}.{key} is required by the schema"
+            );
+        }
+    } else if let Some(items) = value.as_array() {
+        for (i, item) in items.iter().enumerate() {
+            assert_conforms(item, &schema["items"], root, &format!("{at}[{i}]"));
+        }
+    }
+    if let Some(allowed) = schema["enum"].as_array() {
+        assert!(
+            allowed.contains(value),
+            "{at} = {value} is not one of {allowed:?}"
+        );
+    }
+}

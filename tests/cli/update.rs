@@ -247,6 +247,11 @@ fn check_says_whether_an_update_is_available() {
         files,
         vec![("flake.nix", "replaced"), ("README.md", "replaced")]
     );
+    let schema: serde_json::Value = serde_json::from_str(&read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/update-schema.json"),
+    ))
+    .unwrap();
+    assert_conforms(&json, &schema, &schema, "");
     assert_eq!(tree_hash(&repo), before, "--check writes nothing");
 
     assert_eq!(update(&repo, &[]).code, 0);
