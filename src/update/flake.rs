@@ -15,7 +15,7 @@ use rnix::{SyntaxNode, TextRange};
 
 use super::merge::{conflict_block, hunk, merge3, Conflicts, Merged};
 use crate::nix::syntax::{binding, significant_tokens, unparen};
-use crate::nix::Parsed;
+use crate::nix::{within_parse_limits, Parsed};
 
 /// One set-like region: the value node and its entries.
 struct Region {
@@ -38,6 +38,8 @@ struct Entry {
 /// no region in the form this knows (a flake whose root is not an attribute set).
 pub fn merge_flake(base: &str, ours: &str, theirs: &str, style: Conflicts) -> Merged {
     let parsed = [base, ours, theirs].map(|text| {
+        // A file built to defeat the parser is merged by lines, never parsed.
+        within_parse_limits(text).ok()?;
         let parsed = Parsed::new(text);
         parsed
             .errors()
@@ -589,6 +591,18 @@ mod tests {
             theirs.replace("description = \"x\"", "description = \"mine\"")
         );
         parses(&merged.text);
+    }
+
+    #[test]
+    fn a_file_built_to_defeat_the_parser_is_merged_by_lines_without_parsing() {
+        let deep = format!(
+            "{BASE}# {}\n{}{}",
+            "x",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let merged = merge_flake(BASE, &deep, BASE, Conflicts::Markers);
+        assert_eq!(merged.text, deep);
     }
 
     #[test]
