@@ -300,6 +300,39 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_puts_back_what_the_run_replaced() {
+        use std::os::unix::fs::PermissionsExt;
+        let scratch = tempfile::tempdir().unwrap();
+        let root = scratch.path();
+        std::fs::write(root.join("a.nix"), "mine").unwrap();
+        std::fs::set_permissions(root.join("a.nix"), PermissionsExt::from_mode(0o640)).unwrap();
+        std::fs::write(root.join("b.nix"), "exists").unwrap();
+        let mut transaction = Transaction::new(root);
+        transaction.replace(&planned("a.nix", "merged")).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(root.join("a.nix")).unwrap(),
+            "merged"
+        );
+        assert!(transaction.write(&planned("b.nix", "new")).is_err());
+        drop(transaction);
+        assert_eq!(std::fs::read_to_string(root.join("a.nix")).unwrap(), "mine");
+        let mode = std::fs::metadata(root.join("a.nix"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o640, "the file's mode is kept");
+        let outside = scratch.path().join("link");
+        std::os::unix::fs::symlink(root.join("b.nix"), &outside).unwrap();
+        let error = Transaction::new(root)
+            .replace(&planned("link", "x"))
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("does not replace links"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn files_get_the_usual_mode_not_a_temp_files_0600() {
         use std::os::unix::fs::PermissionsExt;
         let scratch = tempfile::tempdir().unwrap();
