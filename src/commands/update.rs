@@ -42,6 +42,7 @@ pub fn run(args: &UpdateArgs) -> Result<i32> {
     }
     let created = apply(&repo, &plan, &writes)?;
     report(&plan, false);
+    show_kept(&plan);
     if !args.no_git && !created.is_empty() {
         git::report_added(&repo, &created, "the created files");
     }
@@ -174,6 +175,34 @@ fn apply(repo: &Path, plan: &Plan, writes: &[(PlannedFile, bool)]) -> Result<Vec
     Ok(created)
 }
 
+/// After a run: the template's change to each starter file the user kept, since once the new
+/// version is recorded no later run shows it.
+fn show_kept(plan: &Plan) {
+    let kept: Vec<&FileUpdate> = plan
+        .files
+        .iter()
+        .filter(|f| f.action == Action::Kept)
+        .collect();
+    if kept.is_empty() {
+        return;
+    }
+    say!(
+        "\nThe template's changes to the files you kept (from {} to {}):",
+        plan.from,
+        plan.to
+    );
+    for file in kept {
+        let (base, theirs) = (
+            file.base.as_deref().unwrap_or(""),
+            file.theirs.as_deref().unwrap_or(""),
+        );
+        say!(
+            "{}",
+            diff(base, theirs, &file.path, "recorded version", "this version")
+        );
+    }
+}
+
 /// `--dry-run`: each change as a unified diff, the file now against what would be written; a
 /// starter file's change that is not applied, as the template's diff.
 fn show_diffs(repo: &Path, plan: &Plan) {
@@ -274,8 +303,9 @@ fn why(file: &FileUpdate, would: &str) -> String {
         ),
         Action::Created => "a new part of the shape".into(),
         Action::Kept => format!(
-            "yours (a starter file you changed); the template changed it too, and {would}not be \
-             merged: `nixscaffold update --dry-run` shows the change, to copy by hand"
+            "yours (a starter file you changed): the template's change to it {} not merged; its \
+             diff is shown, to copy by hand",
+            if would.is_empty() { "is" } else { "would be" }
         ),
         Action::Removed => {
             "you removed it; the template changed it, but it is not written again".into()

@@ -325,6 +325,12 @@ fn a_starter_file_the_user_changed_is_kept_and_listed() {
     let run = update(&repo, &[]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("kept      README.md"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("--- README.md (recorded version)\n+++ README.md (this version)\n"),
+        "the template's change to a kept file is shown, as no later run shows it:\n{}",
+        run.stdout
+    );
     assert_eq!(read(repo.join("README.md")), readme);
 }
 
