@@ -195,7 +195,7 @@ For every file the shape renders, a three-way merge of what the recorded version
 recorded answers (base), the file now (ours) and what this version renders (theirs). Files you never
 changed are replaced; managed files and flake.nix are merged (flake.nix's inputs and nixConfig lists
 as sets of entries), conflicts marked the way git marks them; other starter files you changed are
-left as they are and listed. New parts are created; dropped ones are listed, never deleted.
+left as they are and listed with the template's diff. New parts are created; dropped ones are listed, never deleted.
 .nixscaffold.yaml then records this version.
 
 Exit codes:
