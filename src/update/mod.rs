@@ -5,7 +5,7 @@
 //! Who owns a file decides how far the merge goes. Managed files and `flake.nix` (the file the
 //! template's improvements most often reach: inputs, caches) are merged, conflicts and all. The
 //! other starter files are the user's: replaced only when the user never changed them, otherwise
-//! left as they are and listed, with the template's change shown by `--dry-run`.
+//! left as they are and listed, with the template's change shown as a diff to copy by hand.
 
 pub mod flake;
 pub mod merge;
