@@ -382,3 +382,31 @@ fn a_recorded_templates_folder_renders_both_versions() {
     let checked = check(&repo, &["--format", "json"]);
     assert_eq!(findings(&json_of(&checked)), vec![], "{}", checked.stdout);
 }
+
+/// Outside a git work tree there is nothing to compare with: the update goes ahead. A file the
+/// user removed is not written again, even when the template changed it.
+#[test]
+fn outside_git_a_removed_file_stays_removed() {
+    let scratch = scratch();
+    let repo = scratch.path().join("repo");
+    nixscaffold(scratch.path())
+        .arg("new")
+        .arg(&repo)
+        .args(["--yes", "--no-git", "--as-version", "0.1.0"])
+        .assert()
+        .success();
+    std::fs::remove_file(repo.join("README.md")).unwrap();
+    let run = finish(
+        nixscaffold(scratch.path())
+            .args(["update", "-C"])
+            .arg(&repo)
+            .timeout(TIMEOUT)
+            .output(),
+        "update",
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("removed   README.md"), "{}", run.stdout);
+    assert!(run.stdout.contains("replaced  flake.nix"), "{}", run.stdout);
+    assert!(!repo.join("README.md").exists());
+    assert!(!repo.join(".git").exists(), "no repository was made");
+}
