@@ -593,6 +593,43 @@ mod tests {
         parses(&merged.text);
     }
 
+    /// `BASE` with an input named `name` added before the input at `at` (0..3).
+    fn with_input(text: &str, name: &str, at: usize) -> String {
+        let anchor = ["    nixpkgs.url", "    flake-parts = {", "    old.url"][at % 3];
+        text.replacen(
+            anchor,
+            &format!("    {name}.url = \"github:x/{name}\";\n{anchor}"),
+            1,
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+        /// Whatever inputs each side adds, wherever: all survive, nothing conflicts, the result
+        /// parses and is in the official style.
+        #[test]
+        fn every_added_input_survives(
+            mine in proptest::collection::btree_map("[a-z]{2,6}", 0usize..3, 0..4),
+            template in proptest::collection::btree_map("[a-z]{2,6}", 0usize..3, 0..4),
+        ) {
+            let mut ours = BASE.to_string();
+            for (name, at) in &mine {
+                ours = with_input(&ours, &format!("u{name}"), *at);
+            }
+            let mut theirs = BASE.to_string();
+            for (name, at) in &template {
+                theirs = with_input(&theirs, &format!("t{name}"), *at);
+            }
+            let merged = merge_flake(BASE, &ours, &theirs, Conflicts::Markers);
+            proptest::prop_assert_eq!(merged.conflicts, 0, "{}", merged.text);
+            for name in mine.keys().map(|n| format!("u{n}")).chain(template.keys().map(|n| format!("t{n}"))) {
+                let line = format!("    {name}.url = \"github:x/{name}\";\n");
+                proptest::prop_assert!(merged.text.matches(&line).count() == 1, "{name}: {}", merged.text);
+            }
+            parses(&merged.text);
+        }
+    }
+
     #[test]
     fn a_file_built_to_defeat_the_parser_is_merged_by_lines_without_parsing() {
         let deep = format!(
