@@ -593,6 +593,19 @@ mod tests {
         parses(&merged.text);
     }
 
+    #[test]
+    fn the_same_input_added_on_both_sides_is_one_entry_or_a_conflict() {
+        let same = with_input(BASE, "agenix", 2);
+        let merged = merge_flake(BASE, &same, &same, Conflicts::Markers);
+        assert_eq!((merged.conflicts, merged.text.as_str()), (0, same.as_str()));
+        let theirs = same.replace("github:x/agenix", "github:ryantm/agenix");
+        let merged = merge_flake(BASE, &same, &theirs, Conflicts::Markers);
+        assert_eq!(merged.conflicts, 1, "{}", merged.text);
+        assert!(merged.text.contains(
+            "<<<<<<< ours\n    agenix.url = \"github:x/agenix\";\n||||||| base\n=======\n    agenix.url = \"github:ryantm/agenix\";\n>>>>>>> theirs\n"
+        ), "{}", merged.text);
+    }
+
     /// `BASE` with an input named `name` added before the input at `at` (0..3).
     fn with_input(text: &str, name: &str, at: usize) -> String {
         let anchor = ["    nixpkgs.url", "    flake-parts = {", "    old.url"][at % 3];
