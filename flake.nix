@@ -32,6 +32,7 @@
               ./build.rs
               ./src
               ./templates
+              ./templates-history
               ./tests
               ./snapshots
               ./benches
