@@ -466,11 +466,18 @@ mod tests {
 }
 "#;
 
+    /// Parses, and is in the official style (as every file the templates render is).
     fn parses(text: &str) {
         assert!(
             Parsed::new(text).errors().is_empty(),
             "does not parse:\n{text}"
         );
+        assert_eq!(nixfmt_rs::format(text).unwrap(), text, "not nixfmt-clean");
+    }
+
+    #[test]
+    fn the_test_flake_is_in_the_official_style() {
+        parses(BASE);
     }
 
     #[test]
