@@ -340,11 +340,7 @@ fn pattern_default(pattern: &SyntaxNode, name: &str) -> Option<Option<SyntaxNode
                     return Some(parts.next());
                 }
             }
-            NODE_PAT_BIND => {
-                if child.children().any(|c| c.text() == name) {
-                    return Some(None);
-                }
-            }
+            NODE_PAT_BIND if child.children().any(|c| c.text() == name) => return Some(None),
             _ => {}
         }
     }

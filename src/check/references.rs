@@ -253,12 +253,11 @@ fn bound_name(node: &SyntaxNode) -> Option<String> {
 
 /// Whether an identifier stands for a value (not a binding's name or an attribute name).
 fn is_expression(ident: &SyntaxNode) -> bool {
-    ident.parent().is_some_and(|parent| {
-        !matches!(
-            parent.kind(),
-            NODE_ATTRPATH | NODE_PAT_ENTRY | NODE_IDENT_PARAM | NODE_PAT_BIND
-        ) && !(parent.kind() == NODE_INHERIT
-            && parent.children().any(|c| c.kind() == NODE_INHERIT_FROM))
+    ident.parent().is_some_and(|parent| match parent.kind() {
+        NODE_ATTRPATH | NODE_PAT_ENTRY | NODE_IDENT_PARAM | NODE_PAT_BIND => false,
+        // `inherit (x) a;` names an attribute of x; `inherit a;` uses a.
+        NODE_INHERIT => !parent.children().any(|c| c.kind() == NODE_INHERIT_FROM),
+        _ => true,
     })
 }
 

@@ -15,6 +15,11 @@ const GRAPH_RULES: &[&str] = &[
     "deep-imports",
 ];
 
+/// A graph rule's finding: rule, file, and the files it stands for.
+type Found = (String, String, Vec<String>);
+/// An unresolved reference: file, line, the directory it may load from.
+type NotFollowed = (String, u64, String);
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/model")
@@ -23,12 +28,7 @@ fn fixture(name: &str) -> PathBuf {
 
 /// The graph rules' findings (rule, file, files it stands for) and the unresolved references
 /// (file, line, directory) of fixture `name`.
-fn model_of(
-    name: &str,
-) -> (
-    Vec<(String, String, Vec<String>)>,
-    Vec<(String, u64, String)>,
-) {
+fn model_of(name: &str) -> (Vec<Found>, Vec<NotFollowed>) {
     let output = nixscaffold(&fixture(name))
         .args(["check", "--format", "json", "."])
         .output()
@@ -63,7 +63,7 @@ fn model_of(
     (findings, unresolved)
 }
 
-fn orphans(files: &[&str]) -> Vec<(String, String, Vec<String>)> {
+fn orphans(files: &[&str]) -> Vec<Found> {
     files
         .iter()
         .map(|f| ("orphan-file".to_string(), f.to_string(), Vec::new()))
@@ -73,7 +73,7 @@ fn orphans(files: &[&str]) -> Vec<(String, String, Vec<String>)> {
 fn assert_model(name: &str, orphan_files: &[&str], unresolved: &[(&str, u64, &str)]) {
     let (found, not_followed) = model_of(name);
     assert_eq!(found, orphans(orphan_files), "{name}: findings");
-    let expected: Vec<(String, u64, String)> = unresolved
+    let expected: Vec<NotFollowed> = unresolved
         .iter()
         .map(|(f, l, d)| (f.to_string(), *l, d.to_string()))
         .collect();
