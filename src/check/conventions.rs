@@ -108,6 +108,8 @@ pub struct Framework {
     root_binding: &'static [&'static str],
     /// The files it loads, as globs from its root: `*` one name (or part of one), `**` any depth.
     pub loads: &'static [&'static str],
+    /// It loads through import-tree: paths with a component starting `_` are left out.
+    pub skips_underscore: bool,
 }
 
 /// The frameworks, each by its documentation.
@@ -129,6 +131,7 @@ pub const FRAMEWORKS: &[Framework] = &[
             "checks/**/default.nix",
             "templates/**",
         ],
+        skips_underscore: false,
     },
     Framework {
         // numtide blueprint: the folder structure of its documentation.
@@ -159,6 +162,7 @@ pub const FRAMEWORKS: &[Framework] = &[
             "package.nix",
             "templates/**",
         ],
+        skips_underscore: false,
     },
     Framework {
         // nixos-unified's autowiring.
@@ -176,6 +180,7 @@ pub const FRAMEWORKS: &[Framework] = &[
             "packages/*.nix",
             "packages/*/default.nix",
         ],
+        skips_underscore: false,
     },
     Framework {
         // ez-configs: six directories under `ezConfigs.root`, a file or a directory's default.nix.
@@ -197,6 +202,7 @@ pub const FRAMEWORKS: &[Framework] = &[
             "home-modules/*.nix",
             "home-modules/*/default.nix",
         ],
+        skips_underscore: false,
     },
     Framework {
         // clan-core: each machines/<name>/ directory, with these files auto-included.
@@ -209,21 +215,24 @@ pub const FRAMEWORKS: &[Framework] = &[
             "machines/*/hardware-configuration.nix",
             "machines/*/disko.nix",
         ],
+        skips_underscore: false,
     },
     Framework {
         // den and flake-file: dendritic flakes whose modules/ tree is import-tree's.
         name: "den",
         inputs: &["den"],
-        urls: &["vic/den"],
+        urls: &["vic/den", "denful/den"],
         root_binding: &[],
         loads: &["modules/**"],
+        skips_underscore: true,
     },
     Framework {
         name: "flake-file",
         inputs: &["flake-file"],
-        urls: &["vic/flake-file"],
+        urls: &["vic/flake-file", "denful/flake-file"],
         root_binding: &[],
         loads: &["modules/**"],
+        skips_underscore: true,
     },
 ];
 

@@ -59,6 +59,8 @@ pub struct Region {
     pub offset: usize,
     /// The directory (relative; never the root) whose files it may load.
     pub dir: String,
+    /// Loaded through import-tree: paths with a component starting `_` are not among them.
+    pub skips_underscore: bool,
 }
 
 /// The import graph over the repository's `.nix` files (indices into `Repo::files`).
@@ -160,6 +162,8 @@ pub struct Resolution {
     pub kind: Option<RefKind>,
     /// Directories it may load files from, without the model knowing which.
     pub regions: Vec<String>,
+    /// Those directories are import-tree's (its filters narrow it further): no `_` path is loaded.
+    pub skips_underscore: bool,
 }
 
 /// Resolves a reference of a file in `own_dir` against the tree: the decision table of what each
@@ -168,7 +172,7 @@ pub fn resolve(raw: &RawRef, tree: &Tree<'_>, own_dir: &str) -> Resolution {
     let found = |targets: Vec<usize>, kind: RefKind| Resolution {
         targets,
         kind: Some(kind),
-        regions: Vec::new(),
+        ..Resolution::default()
     };
     let region = |dir: &str| Resolution {
         regions: (!dir.is_empty() && tree.is_dir(dir))
@@ -190,7 +194,11 @@ pub fn resolve(raw: &RawRef, tree: &Tree<'_>, own_dir: &str) -> Resolution {
         return Resolution::default();
     }
     if raw.filtered {
-        return region(path); // import-tree narrowed by a predicate the model cannot run
+        // import-tree narrowed by a predicate the model cannot run; `_` paths stay out.
+        return Resolution {
+            skips_underscore: true,
+            ..region(path)
+        };
     }
     let flake = format!("{}flake.nix", dir_prefix(path));
     if let (RefKind::Value, Some(&file)) = (raw.kind, tree.index.get(&flake)) {
@@ -263,6 +271,7 @@ fn resolve_pattern(raw: &RawRef, pattern: &PathPattern, tree: &Tree<'_>) -> Reso
         } else {
             Vec::new()
         },
+        skips_underscore: false,
     }
 }
 
@@ -322,6 +331,7 @@ impl Graph {
                         from,
                         offset: raw.offset,
                         dir,
+                        skips_underscore: resolution.skips_underscore,
                     });
                 }
                 let Some(kind) = resolution.kind else {
@@ -374,11 +384,12 @@ impl Graph {
                 if !self.reached[region.from] {
                     return true;
                 }
-                let new: Vec<usize> = tree
-                    .all_under(&region.dir)
-                    .into_iter()
-                    .filter(|&f| !self.reached[f])
-                    .collect();
+                let files = if region.skips_underscore {
+                    tree.import_tree(&region.dir)
+                } else {
+                    tree.all_under(&region.dir)
+                };
+                let new: Vec<usize> = files.into_iter().filter(|&f| !self.reached[f]).collect();
                 if !new.is_empty() {
                     self.unresolved.push(r);
                     let mut stack = new;
@@ -477,14 +488,18 @@ fn roots(paths: &[String], frameworks: &[conventions::Uses]) -> Vec<usize> {
                         path.strip_prefix(uses.root.as_str())
                             .and_then(|r| r.strip_prefix('/'))
                     };
-                    let loads = conventions::FRAMEWORKS
+                    let Some(framework) = conventions::FRAMEWORKS
                         .iter()
                         .find(|f| f.name == uses.framework)
-                        .map_or(&[][..], |f| f.loads);
+                    else {
+                        return false;
+                    };
                     rest.is_some_and(|rest| {
-                        loads
-                            .iter()
-                            .any(|glob| conventions::glob_matches(glob, rest))
+                        !(framework.skips_underscore && import_tree_ignores(rest))
+                            && framework
+                                .loads
+                                .iter()
+                                .any(|glob| conventions::glob_matches(glob, rest))
                     })
                 })
         })
