@@ -1,9 +1,12 @@
 //! How long `check` takes on a large repository: generates a synthetic tree in the recommended
-//! shape (N module files in auto-imported directories, with hosts and a few hand-written imports)
-//! and times the whole check (walk, read, parse, graph, every rule) a few times.
+//! shape (N module files in auto-imported directories, with hosts and a few hand-written imports),
+//! then times, each as the median of three runs: reading every file (the floor any checker has),
+//! the `nixscaffold check` binary (walk, read, parse, graph, every rule) with its peak memory, and
+//! deadnix on the same tree when it is installed.
 //!
 //!     cargo bench --bench check_scale                   # 40,000 files
 //!     CHECK_BENCH_FILES=5000 cargo bench --bench check_scale
+//!     CHECK_BENCH_KEEP=1 cargo bench --bench check_scale   # and keep the tree to profile
 //!
 //! Not part of `cargo test`: it writes tens of thousands of files into a temporary directory.
 
@@ -115,30 +118,92 @@ fn main() {
     generate(dir.path(), files);
     println!("generated {files} .nix files in {:.2?}", started.elapsed());
 
-    let mut times: Vec<Duration> = Vec::new();
-    for run in 0..3 {
-        let started = Instant::now();
-        let outcome = nixscaffold::check::check_dir(dir.path()).expect("check runs");
-        let elapsed = started.elapsed();
-        println!(
-            "run {run}: {} files checked, {} findings, {elapsed:.2?}",
-            outcome.files_checked,
-            outcome.findings.len()
-        );
-        for finding in outcome.findings.iter().take(3) {
-            println!(
-                "  {}:{} {} {}",
-                finding.file, finding.line, finding.name, finding.message
-            );
-        }
-        times.push(elapsed);
-    }
-    times.sort();
+    let outcome = nixscaffold::check::check_dir(dir.path()).expect("check runs");
     println!(
-        "check of {files} files: median {:.2?}",
-        times[times.len() / 2]
+        "{} files checked, {} findings",
+        outcome.files_checked,
+        outcome.findings.len()
+    );
+    for finding in outcome.findings.iter().take(3) {
+        println!(
+            "  {}:{} {} {}",
+            finding.file, finding.line, finding.name, finding.message
+        );
+    }
+    drop(outcome);
+
+    let read = median(|| {
+        let bytes = read_every_file(dir.path());
+        assert!(bytes > 0);
+    });
+    println!("read every file (the floor): median {read:.2?}");
+    // The binary, as a user runs it: its time and its peak memory (the children's maximum RSS).
+    let binary = env!("CARGO_BIN_EXE_nixscaffold");
+    let check = median(|| {
+        let status = std::process::Command::new(binary)
+            .args(["check", "--format", "json"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("nixscaffold runs");
+        assert!(
+            status.code().is_some_and(|c| c <= 1),
+            "check failed: {status}"
+        );
+    });
+    let peak_mib = children_peak_kib() as f64 / 1024.0;
+    println!("check of {files} files: median {check:.2?}, peak memory {peak_mib:.0} MiB");
+    println!(
+        "check / read every file: {:.1}x",
+        check.as_secs_f64() / read.as_secs_f64()
     );
     compare_with_deadnix(dir.path());
+    if std::env::var_os("CHECK_BENCH_KEEP").is_some() {
+        println!("kept the tree at {}", dir.keep().display());
+    }
+}
+
+/// The median of three timed runs.
+fn median(mut run: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            run();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[1]
+}
+
+/// Reads every file under `root` (one thread, as `cat` would): what any checker must at least do.
+fn read_every_file(root: &Path) -> usize {
+    let mut bytes = 0;
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read directory") {
+            let entry = entry.expect("directory entry");
+            let kind = entry.file_type().expect("file type");
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else if kind.is_file() {
+                bytes += std::fs::read(entry.path()).expect("read file").len();
+            }
+        }
+    }
+    bytes
+}
+
+/// The largest resident set of any child process waited for so far, in KiB.
+fn children_peak_kib() -> i64 {
+    // SAFETY: getrusage only writes into the zeroed struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let result = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    if result == 0 {
+        usage.ru_maxrss
+    } else {
+        0
+    }
 }
 
 /// The same tree through deadnix (a Rust linter for Nix on rnix, the usual yardstick), when it is

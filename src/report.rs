@@ -128,7 +128,8 @@ fn skipped_reasons(outcome: &Outcome) -> Vec<(&str, usize)> {
     reasons
 }
 
-/// The human report. `verbose` lists every skipped path; otherwise they are counted by reason.
+/// The human report. `verbose` lists every skipped path (otherwise they are counted by reason) and
+/// the files a finding about a directory stands for.
 pub fn human(outcome: &Outcome, color: bool, verbose: bool) -> String {
     let p = Paint { on: color };
     let mut out = String::new();
@@ -156,6 +157,12 @@ pub fn human(outcome: &Outcome, color: bool, verbose: bool) -> String {
                 p.paint("2", &format!("{} {}", f.rule, f.name)),
                 f.message
             );
+            if verbose {
+                // A finding about a directory: the files it stands for.
+                for file in &f.files {
+                    let _ = writeln!(out, "      {file}");
+                }
+            }
             if fixes_shown.insert((f.rule, f.fix.as_str())) {
                 let _ = writeln!(out, "      {} {}", p.paint("36", "fix:"), f.fix);
             }
@@ -175,6 +182,19 @@ pub fn human(outcome: &Outcome, color: bool, verbose: bool) -> String {
                     let _ = writeln!(out, "      {painted}");
                 }
             }
+        }
+    }
+    if !outcome.unresolved.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot followed (check cannot tell which files these load; none of the files they may reach is called an orphan):"
+        );
+        for u in &outcome.unresolved {
+            let _ = writeln!(
+                out,
+                "  {}:{}: may load files under {}/",
+                u.file, u.line, u.reaches
+            );
         }
     }
     if verbose && !outcome.skipped.is_empty() {
@@ -250,6 +270,7 @@ pub fn json(outcome: &Outcome) -> Value {
         "findings": outcome.findings,
         "distance": distance_json(outcome),
         "skipped": outcome.skipped.iter().map(|s| json!({ "path": s.path, "reason": s.reason })).collect::<Vec<_>>(),
+        "unresolved": outcome.unresolved,
     })
 }
 

@@ -2,11 +2,16 @@
 //! parallel), the import graph built once. Nothing in here writes to the repository.
 
 pub mod config;
+pub mod conventions;
+pub mod eval;
 pub mod graph;
+pub mod pattern;
+pub mod references;
 pub mod walk;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -18,7 +23,9 @@ use crate::render::Renderer;
 use crate::rules::{self, Finding, RuleInfo, Severity};
 
 use self::config::Settings;
-use self::graph::{Graph, RawRef, Tree};
+use self::conventions::Uses;
+use self::graph::{Graph, Tree};
+use self::references::RawRef;
 use self::walk::Skipped;
 
 /// Files larger than this are not parsed (generated data, not configuration).
@@ -53,39 +60,26 @@ fn pool() -> &'static rayon::ThreadPool {
     })
 }
 
-/// How deep `root`'s tree goes, counted without recursion and stopping past `limit`.
-fn tree_depth(root: &rnix::SyntaxNode, limit: usize) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for event in root.preorder() {
-        match event {
-            rnix::WalkEvent::Enter(_) => {
-                depth += 1;
-                max = max.max(depth);
-                if max > limit {
-                    break;
-                }
-            }
-            rnix::WalkEvent::Leave(_) => depth -= 1,
-        }
-    }
-    max
-}
-
-/// One `.nix` file: its text, its syntax tree and its line index.
+/// One `.nix` file: its text, its parse (errors, and the tree again on demand) and its line index.
 pub struct SourceFile {
     /// Relative to the repository root, with `/`.
     pub path: String,
-    pub text: String,
+    pub text: Arc<str>,
     pub parsed: Parsed,
     pub lines: LineIndex,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let text = text.into();
+        let text: Arc<str> = Arc::from(text.into());
+        let parse = rnix::Root::parse(&text);
+        SourceFile::from_parse(path.into(), text, &parse)
+    }
+
+    fn from_parse(path: String, text: Arc<str>, parse: &rnix::Parse<rnix::Root>) -> SourceFile {
         SourceFile {
-            path: path.into(),
-            parsed: Parsed::new(&text),
+            path,
+            parsed: Parsed::from_parse(text.clone(), parse),
             lines: LineIndex::new(&text),
             text,
         }
@@ -131,7 +125,8 @@ pub struct Repo {
 
 impl Repo {
     /// Builds the model from files already read: `nix` are `.nix` files with their text, `others`
-    /// every other regular file, `dirs` the directories. Parses in parallel.
+    /// every other regular file, `dirs` the directories. Parses in parallel, reading each file's
+    /// facts (references, frameworks) while its tree is at hand, then dropping the tree.
     pub fn from_sources(
         nix: Vec<(String, String)>,
         others: Vec<String>,
@@ -140,23 +135,23 @@ impl Repo {
         settings: Settings,
     ) -> Repo {
         let started = std::time::Instant::now();
-        let parsed: Vec<std::result::Result<(SourceFile, Vec<RawRef>), Skipped>> =
+        let parsed: Vec<std::result::Result<(SourceFile, Facts), Skipped>> =
             pool().install(|| nix.into_par_iter().map(parse_source).collect());
         let mut files = Vec::new();
-        let mut refs = Vec::new();
+        let mut facts = Vec::new();
         let mut skipped = Vec::new();
         for item in parsed {
             match item {
-                Ok((file, file_refs)) => {
+                Ok((file, file_facts)) => {
                     files.push(file);
-                    refs.push(file_refs);
+                    facts.push(file_facts);
                 }
                 Err(skip) => skipped.push(skip),
             }
         }
         timing("parse", started);
         let started = std::time::Instant::now();
-        let mut repo = Repo::assemble(files, refs, others, dirs, expected, settings);
+        let mut repo = Repo::assemble(files, facts, others, dirs, expected, settings);
         repo.skipped = skipped;
         timing("graph", started);
         repo
@@ -164,7 +159,7 @@ impl Repo {
 
     fn assemble(
         files: Vec<SourceFile>,
-        refs: Vec<Vec<RawRef>>,
+        facts: Vec<Facts>,
         others: Vec<String>,
         dirs: Vec<String>,
         expected: Expected,
@@ -186,25 +181,29 @@ impl Repo {
             }
         }
         let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-        let mut conventions = Vec::new();
-        let frameworks = index
-            .get("flake.nix")
-            .map(|&i| graph::frameworks(&files[i].parsed.syntax()))
-            .unwrap_or_default();
-        let mut conventional: Vec<&str> = Vec::new();
-        for (framework, framework_dirs) in graph::FRAMEWORKS {
-            if frameworks.contains(framework) {
-                conventional.extend(framework_dirs.iter().copied());
-                conventions.push(format!(
-                    "{framework} wires {} by convention",
-                    framework_dirs
-                        .iter()
-                        .map(|d| format!("{d}/"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
+        let mut frameworks: Vec<Uses> = Vec::new();
+        let mut refs: Vec<Vec<RawRef>> = Vec::with_capacity(facts.len());
+        let mut module_args: HashMap<String, String> = HashMap::new();
+        let mut stand_alone: Vec<usize> = Vec::new();
+        for (i, file_facts) in facts.into_iter().enumerate() {
+            if file_facts.stand_alone {
+                stand_alone.push(i);
             }
+            frameworks.extend(file_facts.frameworks);
+            module_args.extend(file_facts.module_args);
+            refs.push(file_facts.references);
         }
+        let conventions: Vec<String> = frameworks
+            .iter()
+            .map(|uses| {
+                let at = if uses.root.is_empty() {
+                    String::new()
+                } else {
+                    format!(" under {}/", uses.root)
+                };
+                format!("{} loads files by convention{at}", uses.framework)
+            })
+            .collect();
         let graph = Graph::build(
             &paths,
             &refs,
@@ -213,7 +212,9 @@ impl Repo {
                 nix_files: &nix_files,
                 dirs: &dirs,
             },
-            &conventional,
+            &frameworks,
+            &module_args,
+            &stand_alone,
         );
         Repo {
             files,
@@ -226,6 +227,25 @@ impl Repo {
             settings,
             skipped: Vec::new(),
         }
+    }
+
+    /// References the graph could not follow to files whose directory holds files nothing else
+    /// reaches: why those are not orphans. One entry per reference.
+    pub fn unresolved(&self) -> Vec<Unresolved> {
+        let mut list: Vec<Unresolved> = self
+            .graph
+            .unresolved()
+            .map(|region| {
+                let file = &self.files[region.from];
+                Unresolved {
+                    file: file.path.clone(),
+                    line: file.line_col(region.offset).0,
+                    reaches: region.dir.clone(),
+                }
+            })
+            .collect();
+        list.dedup();
+        list
     }
 
     /// The shape this repository is checked against.
@@ -311,29 +331,55 @@ pub struct Checked {
     pub distance: Vec<Finding>,
 }
 
-/// Parses one file and reads its references, or skips it when its tree is too deep to walk.
+/// What the model keeps of a file's syntax tree: the facts read while parsing.
+struct Facts {
+    references: Vec<RawRef>,
+    /// For a `flake.nix`, the frameworks it uses.
+    frameworks: Vec<Uses>,
+    /// Module arguments it sets to a place (`_module.args.flakeRoot = ./.;`).
+    module_args: Vec<(String, String)>,
+    /// A stand-alone entry point by what it does (a flake-compat shim).
+    stand_alone: bool,
+}
+
+/// Parses one file and reads its facts, or skips it when its tree is too deep to walk. The tree is
+/// dropped here: rules that need it parse the file again (`file.parsed.syntax()`).
 fn parse_source(
     (path, text): (String, String),
-) -> std::result::Result<(SourceFile, Vec<RawRef>), Skipped> {
+) -> std::result::Result<(SourceFile, Facts), Skipped> {
     if let Err(reason) = crate::nix::within_parse_limits(&text) {
         return Err(Skipped { path, reason });
     }
-    let file = SourceFile::new(path, text);
-    let root = file.parsed.syntax();
-    let depth = tree_depth(&root, MAX_TREE_DEPTH);
-    if depth > MAX_TREE_DEPTH {
+    let text: Arc<str> = Arc::from(text);
+    let parse = rnix::Root::parse(&text);
+    let root = parse.syntax();
+    let Some(references) = references::references(&path, &text, &root, MAX_TREE_DEPTH) else {
         let skip = Skipped {
-            path: file.path.clone(),
+            path,
             reason: format!("syntax nested more than {MAX_TREE_DEPTH} levels deep, not checked"),
         };
         drop(root);
         // Dropping a tree recurses once per level: this one would overflow the stack. The process
         // gives the memory back when it ends.
-        std::mem::forget(file);
+        std::mem::forget(parse);
         return Err(skip);
-    }
-    let refs = graph::references(&file.path, &file.text, &root);
-    Ok((file, refs))
+    };
+    let facts = Facts {
+        references,
+        frameworks: if path == "flake.nix" || path.ends_with("/flake.nix") {
+            conventions::frameworks(&path, &root)
+        } else {
+            Vec::new()
+        },
+        stand_alone: references::is_stand_alone(&path, &text, &root),
+        module_args: if text.contains("rgs") || text.contains("self") {
+            references::module_args(&path, &root)
+        } else {
+            Vec::new()
+        },
+    };
+    let file = SourceFile::from_parse(path, text, &parse);
+    Ok((file, facts))
 }
 
 /// The outcome of checking a directory.
@@ -349,6 +395,16 @@ pub struct Outcome {
     /// Shape findings that are not findings, because the repository did not adopt the shape.
     pub distance: Vec<Finding>,
     pub skipped: Vec<Skipped>,
+    /// References the model could not follow, each once (see [`Repo::unresolved`]).
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// A reference not followed to files, and the directory it may load from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Unresolved {
+    pub file: String,
+    pub line: usize,
+    pub reaches: String,
 }
 
 impl Outcome {
@@ -433,8 +489,10 @@ pub fn check_dir(root: &Path) -> Result<Outcome> {
             crate::render::rendered_in_process()
         );
     }
+    let unresolved = repo.unresolved();
     Ok(Outcome {
         root: root.to_path_buf(),
+        unresolved,
         adopted: repo.adopted(),
         conventions: repo.conventions,
         shape: repo.expected.shape,

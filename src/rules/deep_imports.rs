@@ -1,6 +1,7 @@
 //! NS010 deep-imports: a chain of imports deeper than the limit.
 
 use super::{Finding, Kind, Rule, RuleInfo, Severity};
+use crate::check::graph::Edge;
 use crate::check::Repo;
 
 pub struct DeepImports;
@@ -38,57 +39,42 @@ impl Rule for DeepImports {
         }
         // Successors come first, so one pass computes the longest chain from each component.
         let mut depth = vec![1usize; components.len()];
-        let mut next: Vec<Option<usize>> = vec![None; components.len()]; // best outgoing edge
+        let mut next: Vec<Option<&Edge>> = vec![None; components.len()]; // best outgoing load
         for (c, members) in components.iter().enumerate() {
             for &f in members {
-                for &edge_id in &graph.outgoing[f] {
-                    let edge = &graph.edges[edge_id];
+                for edge in graph.loads_of(f) {
                     let d = component_of[edge.to];
-                    if !graph.is_load(edge) || d == c {
-                        continue;
-                    }
-                    if depth[d] + 1 > depth[c] {
+                    if d != c && depth[d] + 1 > depth[c] {
                         depth[c] = depth[d] + 1;
-                        next[c] = Some(edge_id);
+                        next[c] = Some(edge);
                     }
                 }
             }
         }
         let mut findings = Vec::new();
-        for &root in &graph.roots {
+        for &root in graph.roots() {
             let c = component_of[root];
-            let imported = graph.incoming[root]
-                .iter()
-                .any(|&e| graph.is_load(&graph.edges[e]));
-            if depth[c] <= limit || imported {
+            if depth[c] <= limit || graph.is_loaded(root) {
                 continue;
             }
             let mut chain = vec![repo.files[root].path.as_str()];
-            let mut first_offset = None;
             let mut at = c;
-            while let Some(edge_id) = next[at] {
-                let edge = &graph.edges[edge_id];
-                first_offset.get_or_insert(edge.offset);
+            while let Some(edge) = next[at] {
                 chain.push(repo.files[edge.to].path.as_str());
                 at = component_of[edge.to];
             }
             let file = &repo.files[root];
-            findings.push(
-                repo.finding(
-                    &INFO,
-                    file,
-                    next[c]
-                        .map(|e| &graph.edges[e])
-                        .filter(|e| e.from == root)
-                        .and(first_offset)
-                        .unwrap_or(0),
-                    format!(
-                        "a chain of {} files, deeper than {limit}: {}",
-                        chain.len(),
-                        chain.join(" → ")
-                    ),
+            let offset = next[c].filter(|e| e.from == root).map_or(0, |e| e.offset);
+            findings.push(repo.finding(
+                &INFO,
+                file,
+                offset,
+                format!(
+                    "a chain of {} files, deeper than {limit}: {}",
+                    chain.len(),
+                    chain.join(" → ")
                 ),
-            );
+            ));
         }
         findings
     }

@@ -34,7 +34,7 @@ impl Rule for DuplicateImport {
     fn check(&self, repo: &Repo) -> Vec<Finding> {
         let graph = &repo.graph;
         let explicit = |e: &Edge| e.kind == RefKind::Import && (e.module_list || e.import_call);
-        let mut edges: Vec<&Edge> = graph.edges.iter().filter(|e| explicit(e)).collect();
+        let mut edges: Vec<&Edge> = graph.edges().iter().filter(|e| explicit(e)).collect();
         edges.sort_by_key(|e| (&repo.files[e.from].path, e.offset));
 
         let mut findings = Vec::new();
@@ -61,16 +61,12 @@ impl Rule for DuplicateImport {
             }
 
             // Imported by hand, and auto-imported by a scanPaths that the same evaluation loads.
-            if let Some(scanner) = graph.incoming[edge.to]
-                .iter()
-                .map(|&i| &graph.edges[i])
-                .find(|e| {
-                    e.kind == RefKind::Discover
-                        && e.module_list
-                        && e.from != edge.from
-                        && (graph.loads(edge.from, e.from) || graph.loads(e.from, edge.from))
-                })
-            {
+            if let Some(scanner) = graph.importers_of(edge.to).find(|e| {
+                e.kind == RefKind::Discover
+                    && e.module_list
+                    && e.from != edge.from
+                    && (graph.loads(edge.from, e.from) || graph.loads(e.from, edge.from))
+            }) {
                 findings.push(repo.finding(
                     &INFO,
                     from,

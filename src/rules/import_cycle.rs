@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::{Finding, Kind, Rule, RuleInfo, Severity};
+use crate::check::graph::Edge;
 use crate::check::Repo;
 
 pub struct ImportCycle;
@@ -39,22 +40,21 @@ impl Rule for ImportCycle {
                 continue;
             };
             // Shortest way from `start` back to itself inside the component.
-            let mut previous: HashMap<usize, usize> = HashMap::new(); // file -> edge that reached it
+            let mut previous: HashMap<usize, &Edge> = HashMap::new(); // file -> edge that reached it
             let mut queue = VecDeque::from([start]);
             let mut closing = None;
             'search: while let Some(file) = queue.pop_front() {
-                for &edge_id in &graph.outgoing[file] {
-                    let edge = &graph.edges[edge_id];
-                    if !graph.is_load(edge) || !members.contains(&edge.to) {
+                for edge in graph.loads_of(file) {
+                    if !members.contains(&edge.to) {
                         continue;
                     }
                     if edge.to == start {
-                        closing = Some(edge_id);
+                        closing = Some(edge);
                         break 'search;
                     }
                     if let std::collections::hash_map::Entry::Vacant(slot) = previous.entry(edge.to)
                     {
-                        slot.insert(edge_id);
+                        slot.insert(edge);
                         queue.push_back(edge.to);
                     }
                 }
@@ -63,22 +63,18 @@ impl Rule for ImportCycle {
                 continue; // a single file without a self-import: no cycle
             };
             let mut chain = vec![closing];
-            let mut at = graph.edges[closing].from;
+            let mut at = closing.from;
             while at != start {
-                let Some(&edge_id) = previous.get(&at) else {
+                let Some(&edge) = previous.get(&at) else {
                     break;
                 };
-                chain.push(edge_id);
-                at = graph.edges[edge_id].from;
+                chain.push(edge);
+                at = edge.from;
             }
             chain.reverse();
             let mut names: Vec<&str> = vec![repo.files[start].path.as_str()];
-            names.extend(
-                chain
-                    .iter()
-                    .map(|&e| repo.files[graph.edges[e].to].path.as_str()),
-            );
-            let first = &graph.edges[chain[0]];
+            names.extend(chain.iter().map(|e| repo.files[e.to].path.as_str()));
+            let first = chain[0];
             let message = if chain.len() == 1 {
                 format!("{} imports itself", repo.files[start].path)
             } else {

@@ -129,9 +129,8 @@ fn module_output(path: &[String]) -> Option<String> {
 }
 
 fn target<'a>(repo: &'a Repo, from: usize, call: &ImportCall) -> Option<&'a SourceFile> {
-    repo.graph.outgoing[from]
-        .iter()
-        .map(|&e| &repo.graph.edges[e])
+    repo.graph
+        .imports_of(from)
         .find(|e| e.offset == call.offset && e.import_call)
         .map(|e| &repo.files[e.to])
 }

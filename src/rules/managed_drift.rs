@@ -41,7 +41,7 @@ impl Rule for ManagedDrift {
             .par_iter()
             .filter_map(|&(path, contents)| {
                 let file = repo.file(path)?;
-                if file.text == contents {
+                if *file.text == *contents {
                     return None;
                 }
                 let line = contents
@@ -50,7 +50,7 @@ impl Rule for ManagedDrift {
                     .position(|(a, b)| a != b)
                     .unwrap_or_else(|| contents.lines().count().min(file.text.lines().count()))
                     + 1;
-                let diff = TextDiff::from_lines(contents, &file.text)
+                let diff = TextDiff::from_lines(contents, &*file.text)
                     .unified_diff()
                     .context_radius(3)
                     .header(

@@ -95,6 +95,9 @@ pub struct Finding {
     pub fix: String,
     /// A unified diff, for content that departs from what the template renders.
     pub diff: Option<String>,
+    /// The files a finding about a directory stands for (orphans filling it), else empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
 }
 
 impl Finding {
@@ -116,6 +119,7 @@ impl Finding {
             message: message.into(),
             fix: rule.fix.to_string(),
             diff: None,
+            files: Vec::new(),
         }
     }
 
@@ -127,6 +131,11 @@ impl Finding {
     /// Rates this finding below the rule's default (a setting in `check.rules` still wins).
     pub fn with_severity(mut self, severity: Severity) -> Finding {
         self.severity = severity;
+        self
+    }
+
+    pub fn with_files(mut self, files: Vec<String>) -> Finding {
+        self.files = files;
         self
     }
 

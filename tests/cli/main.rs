@@ -13,6 +13,7 @@ mod hostile;
 mod hostile_check;
 mod json_schema;
 mod lifecycle;
+mod model;
 mod new;
 mod output;
 mod own_flake;
