@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::answers::{OverlaySet, Platform};
+use crate::answers::{Backend, OverlaySet, Platform};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -297,6 +297,12 @@ pub struct NewArgs {
     /// Option namespace of generated modules (options.NAMESPACE.…) [default: from the name]
     #[arg(long, value_name = "NAME")]
     pub namespace: Option<String>,
+
+    /// How module trees are imported: scanpaths (a default.nix per directory calling
+    /// lib.custom.scanPaths) or import-tree (vic/import-tree from the registry, no default.nix;
+    /// files starting with `_` are left out) [default: scanpaths]
+    #[arg(long, value_name = "BACKEND")]
+    pub auto_import: Option<Backend>,
 
     /// Read the answers from a YAML file (the format of .nixscaffold.yaml); flags override it
     #[arg(long, value_name = "FILE.yaml")]

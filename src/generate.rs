@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::answers::{Answers, OverlaySet, Platform, ANSWERS_FILE};
+use crate::answers::{Answers, Backend, OverlaySet, Platform, ANSWERS_FILE};
 use crate::error::Result;
 use crate::layout::{dirs, parts, Ownership, Part, Role, Slot};
 use crate::render::Renderer;
@@ -73,6 +73,8 @@ pub fn context(answers: &Answers) -> Value {
         "overlay_names": answers.overlays.iter().map(|o| o.attr()).collect::<Vec<_>>(),
         "overlay_sets": answers.overlays.iter().map(|o| overlay_context(*o)).collect::<Vec<_>>(),
         "nixpkgs_url": nixpkgs_url,
+        "auto_import": answers.auto_import.as_str(),
+        "import_tree": answers.auto_import == Backend::ImportTree,
         "home_system": answers.home_system(),
     });
     with_fixed(context, &fixed_context())
@@ -120,7 +122,7 @@ pub struct Instance {
 /// The instances of a part for these answers: one per host or user for a part with a slot, else
 /// one (none when the answers do not have the part).
 pub fn instances(part: &Part, answers: &Answers, base: &Value) -> Vec<Instance> {
-    if !part.role.applies(answers) {
+    if !part.applies(answers) {
         return Vec::new();
     }
     let with = |name: Option<&str>, key: &str, value: Value| {

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::generate::fixed_context;
-use crate::layout::{parts, Ownership, Part, PathPattern, Role, Slot};
+use crate::layout::{parts, Backend, Ownership, Part, PathPattern, Role, Slot};
 use crate::render::{builtin_templates, Renderer};
 
 static HISTORY: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates-history");
@@ -67,6 +67,10 @@ pub struct StoredPart {
     pub template: String,
     pub role: Role,
     pub ownership: Ownership,
+    /// The auto-import backend the part belongs to; absent: either (and in versions before there
+    /// were two).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend: Option<Backend>,
 }
 
 /// `shape.json`.
@@ -93,6 +97,7 @@ impl StoredShape {
                     template: part.template.to_string(),
                     role: part.role,
                     ownership: part.ownership,
+                    backend: part.backend,
                 })
                 .collect(),
         }
@@ -172,6 +177,7 @@ fn leak_parts(stored: Vec<StoredPart>) -> &'static [Part] {
             ownership: part.ownership,
             required: false,
             purpose: "",
+            backend: part.backend,
         })
         .collect();
     Box::leak(parts.into_boxed_slice())

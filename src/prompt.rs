@@ -8,10 +8,11 @@
 use std::io::IsTerminal;
 
 use dialoguer::console::Term;
-use dialoguer::{Confirm, Input, MultiSelect};
+use dialoguer::{Confirm, Input, MultiSelect, Select};
 
 use crate::answers::{
-    default_overlays, default_systems, Answers, AnswersFile, Platform, DEFAULT_CACHE, DEFAULT_USER,
+    default_overlays, default_systems, Answers, AnswersFile, Backend, Platform, DEFAULT_CACHE,
+    DEFAULT_USER,
 };
 use crate::error::{Error, Result};
 use crate::presets::{cache_presets, KNOWN_SYSTEMS};
@@ -243,6 +244,19 @@ fn ask_packages(asker: &mut Asker) -> Result<()> {
             f.overlays = Some(chosen.iter().map(|i| sets[*i]).collect())
         })?;
     }
+    if asker.file.auto_import.is_none() {
+        let labels = [
+            "scanpaths (a default.nix per module directory, lib.custom.scanPaths)",
+            "import-tree (vic/import-tree, no default.nix; `_` files are left out)",
+        ];
+        let chosen = Select::new()
+            .with_prompt("Auto-import of module trees")
+            .items(labels)
+            .default(0)
+            .interact()
+            .map_err(prompt_error)?;
+        asker.file.auto_import = Some(Backend::ALL[chosen]);
+    }
     Ok(())
 }
 
@@ -283,6 +297,7 @@ pub fn summary(answers: &Answers) -> String {
                     .collect(),
             ),
         ),
+        ("auto-import", answers.auto_import.to_string()),
     ];
     let mut text = String::from("Summary:\n");
     for (key, value) in rows {

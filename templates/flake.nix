@@ -29,6 +29,11 @@
       inputs.nixpkgs.follows = "nixpkgs";
     };
 {{/if}}
+{{#if import_tree}}
+    # Loads every .nix file of a directory as a module (names starting with _ are left out); it has
+    # no inputs of its own, so there is nothing to follow.
+    import-tree.url = "github:vic/import-tree";
+{{/if}}
 {{#if platforms.darwin}}
     nix-darwin = {
       url = "github:nix-darwin/nix-darwin";
@@ -51,7 +56,11 @@
       {
         # {{dirs.flake}}/ holds the flake-parts modules (auto-imported); {{dirs.modules}}/ is the central registry.
         imports = [
+{{#if import_tree}}
+          (inputs.import-tree ./{{dirs.flake}})
+{{else}}
           ./{{dirs.flake}}
+{{/if}}
           ./{{dirs.modules}}
         ];
       };

@@ -21,6 +21,7 @@ use self::check_section::CheckSection;
 /// The file at a repository's root that records its answers.
 pub const ANSWERS_FILE: &str = ".nixscaffold.yaml";
 
+pub use crate::layout::auto_import::Backend;
 pub use crate::layout::overlay::OverlaySet;
 pub use crate::layout::platform::Platform;
 
@@ -163,6 +164,8 @@ pub struct Answers {
     pub overlays: Vec<OverlaySet>,
     /// The option namespace of generated modules: `options.<namespace>.<path>.enable`.
     pub namespace: String,
+    /// How module trees are auto-imported.
+    pub auto_import: Backend,
     /// The folder whose templates replace the built-in ones (`new --template`), absolute.
     pub templates: Option<PathBuf>,
 }
@@ -203,6 +206,7 @@ impl Answers {
             caches: Some(self.caches.iter().map(Cache::to_string).collect()),
             overlays: Some(self.overlays.clone()),
             namespace: Some(self.namespace.clone()),
+            auto_import: Some(self.auto_import),
             templates: self.templates.clone(),
             check: None,
             eval: None,
@@ -349,6 +353,13 @@ pub struct AnswersFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "crate::answers_schema::namespace")]
     pub namespace: Option<String>,
+    /// `scanpaths` (a `default.nix` per module directory) or `import-tree`.
+    #[serde(
+        default,
+        rename = "auto-import",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_import: Option<Backend>,
     /// The folder whose files replaced the built-in templates (`new --template DIR`), absolute:
     /// `check` and `add-*` render with the same templates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -394,6 +405,7 @@ impl AnswersFile {
             caches,
             overlays,
             namespace,
+            auto_import,
         } = self;
         name.is_some()
             || description.is_some()
@@ -404,6 +416,7 @@ impl AnswersFile {
             || caches.is_some()
             || overlays.is_some()
             || namespace.is_some()
+            || auto_import.is_some()
     }
 
     /// Fields of `over` win over ours.
@@ -419,6 +432,7 @@ impl AnswersFile {
             caches: over.caches.or(self.caches),
             overlays: over.overlays.or(self.overlays),
             namespace: over.namespace.or(self.namespace),
+            auto_import: over.auto_import.or(self.auto_import),
             templates: over.templates.or(self.templates),
             check: over.check.or(self.check),
             eval: over.eval.or(self.eval),
@@ -438,6 +452,7 @@ impl AnswersFile {
         let caches = resolve_caches(self.caches)?;
         let overlays = resolve_overlays(self.overlays, &platforms);
         let templates = self.templates;
+        let auto_import = self.auto_import.unwrap_or_default();
         Ok(Answers {
             name,
             description,
@@ -448,6 +463,7 @@ impl AnswersFile {
             caches,
             overlays,
             namespace,
+            auto_import,
             templates,
         })
     }

@@ -544,11 +544,14 @@ fn expect(root: &Path, project: Option<ProjectFile>, dirs: &BTreeSet<String>) ->
             let renderer = answers.renderer(root)?;
             Expected::recorded(answers, &renderer)
         }
-        None => Ok(Expected::inferred(
-            Shape::infer(dirs),
-            dirs,
-            &Renderer::builtin(),
-        )),
+        None => {
+            let flake = crate::text::read_text(&root.join("flake.nix")).ok();
+            Ok(Expected::inferred(
+                Shape::infer(dirs).with_backend_of(flake.as_deref()),
+                dirs,
+                &Renderer::builtin(),
+            ))
+        }
     }
 }
 

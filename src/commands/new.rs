@@ -171,6 +171,7 @@ fn flags_as_answers(args: &NewArgs) -> AnswersFile {
         caches: some_vec(&args.caches),
         overlays: (!args.overlays.is_empty()).then(|| args.overlays.clone()),
         namespace: args.namespace.clone(),
+        auto_import: args.auto_import,
         templates: None,
         check: None,
         eval: None,

@@ -1,11 +1,99 @@
-//! Whether a directory's `default.nix` auto-imports its directory, decided on the syntax tree: its
-//! `imports` is a call of the scanPaths helper (or import-tree) on its own directory, `./.`. What
-//! comments say does not count.
+//! How module trees are auto-imported: the two backends a repository chooses between (the answer
+//! `auto-import`), the rule both share for files that must not be imported (a name starting with
+//! `_`), and whether a directory's `default.nix` auto-imports its directory, decided on the syntax
+//! tree: its `imports` is a call of the scanPaths helper (or import-tree) on its own directory,
+//! `./.`. What comments say does not count.
+
+use std::fmt;
 
 use rnix::SyntaxKind::*;
 use rnix::SyntaxNode;
+use serde::{Deserialize, Serialize};
 
-use crate::nix::syntax::{apply_parts, binding, callee_name, path_literal, unparen, PathLiteral};
+use crate::nix::syntax::{
+    apply_parts, binding, binding_path, callee_name, path_literal, unparen, PathLiteral,
+};
+
+/// How the module trees (and the flake-parts modules) are imported.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Backend {
+    /// A `default.nix` in every module directory: `imports = lib.custom.scanPaths ./.;`
+    #[default]
+    Scanpaths,
+    /// vic/import-tree, called on each tree's root from the registry: no `default.nix` files
+    ImportTree,
+}
+
+impl Backend {
+    pub const ALL: [Backend; 2] = [Backend::Scanpaths, Backend::ImportTree];
+
+    /// The word in flags and `.nixscaffold.yaml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Scanpaths => "scanpaths",
+            Backend::ImportTree => "import-tree",
+        }
+    }
+
+    /// The flake input import-tree comes from, when the backend has one.
+    pub fn input(self) -> Option<&'static str> {
+        match self {
+            Backend::Scanpaths => None,
+            Backend::ImportTree => Some(IMPORT_TREE_INPUT),
+        }
+    }
+
+    /// The backend a repository without recorded answers uses: import-tree when `flake.nix` has an
+    /// `import-tree` input (decided on its syntax tree), else scanPaths.
+    pub fn infer(flake_nix: Option<&str>) -> Backend {
+        let Some(text) = flake_nix else {
+            return Backend::Scanpaths;
+        };
+        let root = rnix::Root::parse(text).syntax();
+        let has_input = root
+            .descendants()
+            .filter_map(|node| binding(&node))
+            .any(|(_, value)| {
+                let path = binding_path(&value);
+                path.len() >= 2 && path[0] == "inputs" && path[1] == IMPORT_TREE_INPUT
+            });
+        if has_input {
+            Backend::ImportTree
+        } else {
+            Backend::Scanpaths
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The flake input of vic/import-tree.
+pub const IMPORT_TREE_INPUT: &str = "import-tree";
+
+/// Whether a path below a tree's root is left out of the tree: some component of it starts with
+/// `_` (import-tree's rule, which the scanPaths helper follows too).
+pub fn left_out(rest: &str) -> bool {
+    rest.split('/').any(|segment| segment.starts_with('_'))
+}
 
 /// The helper `lib/default.nix` defines, and the names of functions that do its job.
 pub const SCAN_HELPERS: &[&str] = &["scanPaths", "import-tree", "importTree"];
@@ -50,7 +138,20 @@ fn is_scan_of_own_dir(call: &SyntaxNode) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::auto_imports;
+    use super::*;
+
+    #[test]
+    fn the_backend_is_inferred_from_the_flake_inputs() {
+        let with = "{ inputs = { nixpkgs.url = \"x\"; import-tree.url = \"github:vic/import-tree\"; }; outputs = _: { }; }";
+        let nested =
+            "{ inputs.import-tree = { url = \"github:vic/import-tree\"; }; outputs = _: { }; }";
+        assert_eq!(Backend::infer(Some(with)), Backend::ImportTree);
+        assert_eq!(Backend::infer(Some(nested)), Backend::ImportTree);
+        let without = "# import-tree.url = 1;\n{ inputs.nixpkgs.url = \"x\"; outputs = _: { }; }";
+        assert_eq!(Backend::infer(Some(without)), Backend::Scanpaths);
+        assert_eq!(Backend::infer(None), Backend::Scanpaths);
+        assert!(left_out("_data/x.nix") && left_out("a/_x.nix") && !left_out("a/b_c.nix"));
+    }
 
     #[test]
     fn decided_by_the_imports_binding_not_by_words() {

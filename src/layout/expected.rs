@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use crate::answers::Answers;
 use crate::error::Result;
 use crate::generate::{context, instances};
-use crate::layout::{parts, OverlaySet, Ownership, Platform, Role};
+use crate::layout::{parts, Backend, OverlaySet, Ownership, Platform, Role};
 use crate::render::Renderer;
 
 /// One file the shape has.
@@ -41,6 +41,8 @@ pub enum Shape {
     Inferred {
         platforms: Vec<Platform>,
         overlays: Vec<OverlaySet>,
+        /// How the module trees are imported, from `flake.nix`'s inputs.
+        auto_import: Backend,
         /// What was inferred and from where, in words.
         notes: Vec<String>,
     },
@@ -81,7 +83,31 @@ impl Shape {
         Shape::Inferred {
             platforms,
             overlays,
+            auto_import: Backend::Scanpaths,
             notes,
+        }
+    }
+
+    /// The same shape with the auto-import backend inferred from `flake.nix` (its text, when it
+    /// has one); a recorded shape keeps its answer.
+    pub fn with_backend_of(mut self, flake_nix: Option<&str>) -> Shape {
+        if let Shape::Inferred {
+            auto_import, notes, ..
+        } = &mut self
+        {
+            *auto_import = Backend::infer(flake_nix);
+            if *auto_import == Backend::ImportTree {
+                notes.push("auto-import by import-tree (from flake.nix's inputs)".into());
+            }
+        }
+        self
+    }
+
+    /// How the module trees are imported.
+    pub fn auto_import(&self) -> Backend {
+        match self {
+            Shape::Recorded(answers) => answers.auto_import,
+            Shape::Inferred { auto_import, .. } => *auto_import,
         }
     }
 
@@ -169,7 +195,7 @@ impl Expected {
             .iter()
             .find(|file| file.role == Role::Lib)
             .and_then(|file| file.contents.clone());
-        let dirs = package_dirs(&answers.overlays);
+        let dirs = shape_dirs(&answers.platforms, &answers.overlays, answers.auto_import);
         Ok(Expected {
             shape: Shape::Recorded(answers),
             files,
@@ -183,6 +209,7 @@ impl Expected {
     pub fn inferred(shape: Shape, tree_dirs: &BTreeSet<String>, renderer: &Renderer) -> Expected {
         let platforms = shape.platforms();
         let overlays = shape.overlays();
+        let backend = shape.auto_import();
         let wanted = |role: Role| match role {
             Role::ModuleTree(platform) => {
                 platforms.contains(&platform) && tree_dirs.contains(&platform.module_root())
@@ -193,6 +220,7 @@ impl Expected {
         let files = parts()
             .iter()
             .filter(|part| part.required && part.role.is_skeleton() && wanted(part.role))
+            .filter(|part| part.with_backend(backend))
             .map(|part| ExpectedFile {
                 path: part.path.render(None),
                 role: part.role,
@@ -202,10 +230,17 @@ impl Expected {
                 contents: None,
             })
             .collect();
-        // The helper's template takes no answers.
-        let lib = crate::layout::part(Role::Lib)
-            .and_then(|part| renderer.render(part.template, &serde_json::json!({})).ok());
-        let dirs = package_dirs(overlays);
+        // The helper's template takes no answers but the backend.
+        let import_tree = backend == Backend::ImportTree;
+        let lib = crate::layout::part(Role::Lib).and_then(|part| {
+            let context = serde_json::json!({
+                "import_tree": import_tree,
+                "dirs": { "modules": crate::layout::MODULES_DIR },
+            });
+            renderer.render(part.template, &context).ok()
+        });
+        // An inferred import-tree repository keeps its module trees where it likes.
+        let dirs = shape_dirs(&[], overlays, backend);
         Expected {
             shape,
             files,
@@ -236,14 +271,28 @@ impl Expected {
     }
 }
 
-fn package_dirs(overlays: &[OverlaySet]) -> Vec<ExpectedDir> {
-    overlays
+/// The directories the shape needs: each overlay set's package directory, and with import-tree each
+/// platform's module tree, which the registry loads (it fails on a missing directory).
+fn shape_dirs(
+    platforms: &[Platform],
+    overlays: &[OverlaySet],
+    backend: Backend,
+) -> Vec<ExpectedDir> {
+    let trees = platforms
         .iter()
-        .map(|set| ExpectedDir {
-            path: set.package_dir(),
-            purpose: format!("the package directory of the {} overlay", set.attr()),
-        })
-        .collect()
+        .filter(|_| backend == Backend::ImportTree)
+        .map(|platform| ExpectedDir {
+            path: platform.module_root(),
+            purpose: format!(
+                "the {platform} module tree, which {} loads with import-tree",
+                crate::layout::path_of(Role::Registry)
+            ),
+        });
+    let packages = overlays.iter().map(|set| ExpectedDir {
+        path: set.package_dir(),
+        purpose: format!("the package directory of the {} overlay", set.attr()),
+    });
+    trees.chain(packages).collect()
 }
 
 #[cfg(test)]
@@ -259,6 +308,46 @@ mod tests {
         let managed = expected.managed().count();
         assert_eq!(renderer.renders(), managed);
         assert!(managed > 5 && expected.lib.is_some());
+    }
+
+    #[test]
+    fn with_import_tree_no_default_nix_is_expected_but_the_tree_directories_are() {
+        let file = AnswersFile {
+            auto_import: Some(Backend::ImportTree),
+            ..AnswersFile::default()
+        };
+        let answers = file.resolve("demo").unwrap();
+        let expected = Expected::recorded(answers, &Renderer::new(None).unwrap()).unwrap();
+        let defaults: Vec<&str> = expected
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|p| {
+                p.ends_with("default.nix") && (p.starts_with("modules/") || p.starts_with("flake/"))
+            })
+            .collect();
+        assert_eq!(defaults, vec!["modules/default.nix"]);
+        let dirs: Vec<&str> = expected.dirs.iter().map(|d| d.path.as_str()).collect();
+        assert!(
+            dirs.starts_with(&["modules/nixos", "modules/darwin", "modules/home"]),
+            "{dirs:?}"
+        );
+        let lib = expected.lib.as_deref().unwrap();
+        assert!(!lib.contains("scanPaths"), "{lib}");
+
+        let dirs: BTreeSet<String> = ["modules", "modules/nixos"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let flake = "{ inputs.import-tree.url = \"github:vic/import-tree\"; outputs = _: { }; }";
+        let shape = Shape::infer(&dirs).with_backend_of(Some(flake));
+        assert_eq!(shape.auto_import(), Backend::ImportTree);
+        let expected = Expected::inferred(shape, &dirs, &Renderer::new(None).unwrap());
+        let paths: Vec<&str> = expected.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec!["flake.nix", "lib/default.nix", "modules/default.nix"]
+        );
     }
 
     #[test]

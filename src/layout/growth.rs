@@ -145,8 +145,9 @@ pub static MODULE: Kind = Kind {
     layouts: &[Layout::File, Layout::Dir("default.nix")],
     record: Record::Nothing,
     next: "Turn it on with `{{entry.option}}.enable = true;` in a {{scope.word}} configuration. \
-           {{scope.root}}/default.nix imports it through scanPaths, and {{registry}} exposes \
-           the whole {{scope.word}} tree as one path, so no other file needed an edit.",
+           {{#if import_tree}}{{registry}} loads the whole {{scope.word}} tree with import-tree\
+           {{else}}{{scope.root}}/default.nix imports it through scanPaths, and {{registry}} exposes \
+           the whole {{scope.word}} tree as one path{{/if}}, so no other file needed an edit.",
 };
 
 pub static HOST: Kind = Kind {

@@ -17,13 +17,16 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+pub use self::auto_import::Backend;
 pub use self::dirs::*;
 pub use self::overlay::OverlaySet;
 pub use self::platform::Platform;
 use crate::answers::Answers;
 
-/// The template every auto-imported directory's `default.nix` is rendered from.
+/// The template every auto-imported directory's `default.nix` is rendered from (scanPaths).
 pub const AUTO_IMPORT_TEMPLATE: &str = "auto-import.nix";
+/// The template of the README in each module tree that import-tree loads.
+pub const IMPORT_TREE_README: &str = "modules/import-tree.md";
 
 /// Who owns a file once it is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +167,8 @@ pub struct Part {
     pub required: bool,
     /// What the part is for, in a few words: shown by `check` when it is missing.
     pub purpose: &'static str,
+    /// The auto-import backend a repository needs to have this part; `None`: either.
+    pub backend: Option<Backend>,
 }
 
 /// The shape of a repository made by `new`, in the order files are written.
@@ -188,7 +193,26 @@ impl Part {
             ownership,
             required,
             purpose,
+            backend: None,
         }
+    }
+
+    /// The same part, only in repositories with this auto-import backend.
+    fn only(self, backend: Backend) -> Part {
+        Part {
+            backend: Some(backend),
+            ..self
+        }
+    }
+
+    /// Whether a repository with these answers has this part.
+    pub fn applies(&self, answers: &Answers) -> bool {
+        self.role.applies(answers) && self.with_backend(answers.auto_import)
+    }
+
+    /// Whether the part belongs to a repository with this auto-import backend.
+    pub fn with_backend(&self, backend: Backend) -> bool {
+        self.backend.is_none_or(|only| only == backend)
     }
 
     /// A flake-parts module under `flake/`: required when the tool manages it.
@@ -238,7 +262,7 @@ fn top_parts() -> Vec<Part> {
             Role::Lib,
             Managed,
             true,
-            "the scanPaths helper, reachable as lib.custom.scanPaths",
+            "this flake's own library as lib.custom (with scanPaths: the helper)",
         ),
         part(
             PathPattern::at(FLAKE_DIR, "default.nix"),
@@ -247,7 +271,8 @@ fn top_parts() -> Vec<Part> {
             Managed,
             true,
             "auto-imports the flake-parts modules",
-        ),
+        )
+        .only(Backend::Scanpaths),
         flake(
             "systems.nix",
             "flake/systems.nix",
@@ -321,14 +346,29 @@ fn tree_parts() -> Vec<Part> {
     let part = Part::new;
     let mut parts = Vec::new();
     for platform in Platform::ALL {
-        parts.push(part(
-            PathPattern::at(platform.module_root(), "default.nix"),
-            AUTO_IMPORT_TEMPLATE,
-            Role::ModuleTree(platform),
-            Managed,
-            true,
-            "auto-imports the platform's modules",
-        ));
+        parts.push(
+            part(
+                PathPattern::at(platform.module_root(), "default.nix"),
+                AUTO_IMPORT_TEMPLATE,
+                Role::ModuleTree(platform),
+                Managed,
+                true,
+                "auto-imports the platform's modules",
+            )
+            .only(Backend::Scanpaths),
+        );
+        // import-tree loads the tree from the registry; the README keeps the directory in git.
+        parts.push(
+            part(
+                PathPattern::at(platform.module_root(), "README.md"),
+                IMPORT_TREE_README,
+                Role::ModuleTree(platform),
+                Starter,
+                false,
+                "says how import-tree loads the platform's modules",
+            )
+            .only(Backend::ImportTree),
+        );
     }
     parts.push(part(
         PathPattern::at(OVERLAYS_DIR, "default.nix"),
@@ -400,6 +440,13 @@ fn entry_parts() -> Vec<Part> {
 /// The part with this role (the first, for roles several parts share).
 pub fn part(role: Role) -> Option<&'static Part> {
     parts().iter().find(|part| part.role == role)
+}
+
+/// The part with this role in a repository with this auto-import backend.
+pub fn part_for(role: Role, backend: Backend) -> Option<&'static Part> {
+    parts()
+        .iter()
+        .find(|part| part.role == role && part.with_backend(backend))
 }
 
 /// The directory that holds the entries or files of the part with this role: `modules/nixos` for

@@ -1,4 +1,8 @@
 # This flake's own library, reachable as lib.custom in every module system and as the output `lib`.
+{{#if import_tree}}
+# Module trees are loaded by import-tree ({{dirs.modules}}/default.nix), so it needs no helper.
+{ }
+{{else}}
 {
   # The modules of a directory: its subdirectories and its `.nix` files except `default.nix` (the
   # file that calls this, so it does not import itself). Use it as `imports = lib.custom.scanPaths ./.;`.
@@ -15,3 +19,4 @@
     in
     map (name: path + "/${name}") (builtins.filter isModule (builtins.attrNames entries));
 }
+{{/if}}

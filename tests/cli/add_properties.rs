@@ -199,7 +199,9 @@ proptest! {
         // Every addition the repository has room for succeeds, the others are refused.
         for addition in &first {
             let fits = match addition {
-                Addition::Module { platform, .. } => answers.has(Platform::parse(platform).unwrap()),
+                // A name starting with `_` is left out of a module tree, so it is refused.
+                Addition::Module { platform, path, .. } => answers.has(Platform::parse(platform).unwrap())
+                    && !path.iter().any(|segment| segment.starts_with('_')),
                 Addition::Host { platform, .. } => answers.has(Platform::parse(platform).unwrap()),
                 Addition::User(_) => answers.has(Platform::Home),
                 Addition::Package { set, .. } => answers.overlays.iter().any(|o| o.row().word == *set),

@@ -23,6 +23,45 @@ fn snapshot_nixos_two_hosts() {
 }
 
 #[test]
+fn snapshot_import_tree() {
+    let (_scratch, repo) = new_repo(IMPORT_TREE_ALL);
+    snapshot("new_import_tree", &tree_text(&repo));
+}
+
+#[test]
+fn with_import_tree_the_registry_loads_each_tree_and_no_default_nix_is_written() {
+    let (scratch, repo) = new_repo(IMPORT_TREE_HOME);
+    let all: Vec<String> = files(&repo).into_keys().collect();
+    let defaults: Vec<&String> = all
+        .iter()
+        .filter(|p| {
+            p.ends_with("/default.nix") && (p.starts_with("modules/") || p.starts_with("flake/"))
+        })
+        .collect();
+    assert_eq!(defaults, vec!["modules/default.nix"], "{all:?}");
+    assert!(all.contains(&"modules/home/README.md".to_string()));
+    // The registry hands each tree's directory to import-tree (a stand-in here: CI's Nix 2.8
+    // cannot run the real one, which needs builtins.readFileType).
+    let expr = format!(
+        "let it = dir: {{ tree = baseNameOf (toString dir); }}; \
+         in (import {}/modules {{ inputs.import-tree = it; }}).flake",
+        repo.display()
+    );
+    assert_eq!(
+        nix_eval_json(scratch.path(), &expr),
+        r#"{"homeManagerModules":{"all":{"tree":"home"},"default":{"tree":"home"}}}"#
+    );
+    let flake = std::fs::read_to_string(repo.join("flake.nix")).unwrap();
+    assert!(
+        flake.contains("import-tree.url = \"github:vic/import-tree\";"),
+        "{flake}"
+    );
+    assert!(flake.contains("(inputs.import-tree ./flake)"), "{flake}");
+    let answers = std::fs::read_to_string(repo.join(".nixscaffold.yaml")).unwrap();
+    assert!(answers.contains("auto-import: import-tree"), "{answers}");
+}
+
+#[test]
 fn every_configuration_parses_with_rnix_and_nix_and_is_nixfmt_clean() {
     for args in NEW_CONFIGURATIONS {
         let (scratch, repo) = new_repo(args);

@@ -1,7 +1,7 @@
 //! Property tests: for any valid answers the generated repository parses and is in the official Nix
 //! style; for any invalid name nothing is generated. Bounded case counts keep CI fast.
 
-use nixscaffold::answers::{AnswersFile, OverlaySet, Platform};
+use nixscaffold::answers::{AnswersFile, Backend, OverlaySet, Platform};
 use nixscaffold::generate::plan_new;
 use nixscaffold::presets::cache_presets;
 use nixscaffold::render::Renderer;
@@ -30,9 +30,10 @@ pub fn answers() -> impl Strategy<Value = AnswersFile> {
         ),
         proptest::sample::subsequence(OverlaySet::ALL.to_vec(), 0..=3),
         valid_name(),
+        proptest::sample::select(Backend::ALL.to_vec()),
     )
         .prop_map(
-            |(platforms, nixos, darwin, users, caches, overlays, name)| {
+            |(platforms, nixos, darwin, users, caches, overlays, name, auto_import)| {
                 let mut hosts = Vec::new();
                 if platforms.contains(&Platform::Nixos) {
                     hosts.extend(nixos.into_iter().map(|n| format!("nixos/{n}")));
@@ -52,6 +53,7 @@ pub fn answers() -> impl Strategy<Value = AnswersFile> {
                     users: Some(users),
                     caches: Some(caches),
                     overlays: Some(overlays),
+                    auto_import: Some(auto_import),
                     ..AnswersFile::default()
                 }
             },

@@ -288,11 +288,33 @@ pub const NIXOS_TWO_HOSTS: &[&str] = &[
     "numtide",
 ];
 
+/// `new` with every platform, modules loaded by import-tree.
+pub const IMPORT_TREE_ALL: &[&str] = &["--user", "alice", "--auto-import", "import-tree"];
+/// `new` for home-manager only, with import-tree.
+pub const IMPORT_TREE_HOME: &[&str] = &[
+    "--platform",
+    "home",
+    "--overlay",
+    "custom",
+    "--auto-import",
+    "import-tree",
+];
+
 /// Every `new` configuration the suite tests: each must parse, be formatted, stay clean under
 /// `check`, and stay clean after every `add-*`. One list, so no test checks fewer than the others.
 pub const NEW_CONFIGURATIONS: &[&[&str]] = &[
     &[],
     ALL_PLATFORMS,
+    IMPORT_TREE_ALL,
+    IMPORT_TREE_HOME,
+    &[
+        "--platform",
+        "nixos",
+        "--host",
+        "nixos/a",
+        "--auto-import",
+        "import-tree",
+    ],
     DARWIN_AND_HOME,
     NIXOS_TWO_HOSTS,
     &["--platform", "home"],

@@ -12,7 +12,7 @@ use crate::answers::record::{self, RecordEdit};
 use crate::answers::{Answers, Host, ANSWERS_FILE};
 use crate::error::{Error, Result};
 use crate::generate::{self, PlannedFile};
-use crate::layout::auto_import::auto_imports;
+use crate::layout::auto_import::{auto_imports, left_out, Backend};
 use crate::layout::growth::{Kind, Layout, Scope, Source};
 use crate::layout::{part, path_of, Ownership, Platform, Role, AUTO_IMPORT_TEMPLATE, MODULES_DIR};
 use crate::render::Renderer;
@@ -147,10 +147,32 @@ impl Addition<'_> {
         })
     }
 
-    /// A module tree's root must exist; a warning when it does not auto-import.
+    /// A module tree's root must exist; a warning when it does not auto-import. With import-tree the
+    /// root is a directory the registry loads, and a name starting with `_` would not be imported.
     fn check_tree(&self, warnings: &mut Vec<String>) -> Result<()> {
         if !self.scope.is_tree() {
             return Ok(());
+        }
+        if let Some(segment) = self.target.segments.iter().find(|s| left_out(s)) {
+            return Err(Error::usage(format!(
+                "`{}`: `{segment}` starts with `_`, and a name starting with `_` is left out of a \
+                 module tree ({}), so the module would never be imported. Choose a name without the `_`",
+                self.target.text, self.answers.auto_import
+            )));
+        }
+        if self.answers.auto_import == Backend::ImportTree {
+            return match present(self.repo, &self.scope.root)? {
+                true => Ok(()),
+                false => Err(Error::usage(format!(
+                    "{} has no {} {} tree: {}/ is missing, so nothing was added. Create the directory \
+                     (import-tree loads it from {}), then run this again",
+                    self.repo.display(),
+                    self.scope.word,
+                    self.kind.noun,
+                    self.scope.root,
+                    path_of(Role::Registry)
+                ))),
+            };
         }
         let root_file = format!("{}/default.nix", self.scope.root);
         match read_if_present(self.repo, &root_file)? {
@@ -215,7 +237,8 @@ impl Addition<'_> {
         context
     }
 
-    /// Each new directory between the tree's root and the entry auto-imports its contents.
+    /// Each new directory between the tree's root and the entry auto-imports its contents (with
+    /// scanPaths: a `default.nix`; import-tree needs none).
     fn directories_on_the_way(
         &self,
         dirs: &[String],
@@ -223,6 +246,9 @@ impl Addition<'_> {
         warnings: &mut Vec<String>,
     ) -> Result<Vec<PlannedFile>> {
         let mut files = Vec::new();
+        if self.answers.auto_import == Backend::ImportTree {
+            return Ok(files);
+        }
         let mut dir = self.scope.root.clone();
         for segment in dirs {
             // A module file of the same name: `a.nix` and a directory `a/` would both be module `a`.
