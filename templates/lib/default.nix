@@ -4,19 +4,43 @@
 { }
 {{else}}
 {
-  # The modules of a directory: its subdirectories and its `.nix` files except `default.nix` (the
-  # file that calls this, so it does not import itself). Use it as `imports = lib.custom.scanPaths ./.;`.
+  # The modules of a directory: its `.nix` files but `default.nix` (the file that calls this, so it
+  # does not import itself) and its subdirectories, leaving out names that start with `_` (data,
+  # helpers; import-tree's rule). Use it as `imports = lib.custom.scanPaths ./.;`.
   #
-  # Written with builtins only, reading the directory once: on Nix 2.8 readDir is not memoized within
-  # an evaluation, and lib.filterAttrs + lib.hasSuffix cost about 3% more calls over a large tree. Here
-  # the evaluation-cost rule wins over "prefer lib to builtins".
+  # A subdirectory whose default.nix is the caller's own text auto-imports the same way, so its
+  # modules are listed here instead of importing it: one module per tree, not one per directory
+  # (each directory's default.nix still imports just that directory). Written with builtins only,
+  # one readDir per directory and no helper functions: the evaluation-cost rule wins over "prefer lib
+  # to builtins" (benches/auto-import-cost.sh measures it).
   scanPaths =
-    path:
+    dir:
     let
-      entries = builtins.readDir path;
-      isNixFile = name: builtins.stringLength name > 4 && builtins.substring (builtins.stringLength name - 4) 4 name == ".nix";
-      isModule = name: entries.${name} == "directory" || (name != "default.nix" && isNixFile name);
+      own = dir + "/default.nix";
+      text = if builtins.pathExists own then builtins.readFile own else null;
+      modulesOf =
+        path:
+        let
+          entries = builtins.readDir path;
+        in
+        builtins.concatMap (
+          name:
+          if builtins.substring 0 1 name == "_" || name == "default.nix" then
+            [ ]
+          else if entries.${name} == "directory" then
+            if
+              builtins.pathExists (path + "/${name}/default.nix")
+              && builtins.readFile (path + "/${name}/default.nix") == text
+            then
+              modulesOf (path + "/${name}")
+            else
+              [ (path + "/${name}") ]
+          else if builtins.match ".+[.]nix" name != null then
+            [ (path + "/${name}") ]
+          else
+            [ ]
+        ) (builtins.attrNames entries);
     in
-    map (name: path + "/${name}") (builtins.filter isModule (builtins.attrNames entries));
+    modulesOf dir;
 }
 {{/if}}

@@ -95,6 +95,48 @@ fn scan_paths_evaluates_to_the_modules_of_a_directory() {
 }
 
 #[test]
+fn scan_paths_lists_auto_imported_subdirectories_in_place_and_leaves_out_underscores() {
+    let (scratch, repo) = new_repo(&[]);
+    let tree = repo.join("modules/nixos");
+    let auto_import = std::fs::read_to_string(tree.join("default.nix")).unwrap();
+    std::fs::create_dir_all(tree.join("shell/zsh")).unwrap();
+    std::fs::create_dir_all(tree.join("web")).unwrap();
+    std::fs::create_dir_all(tree.join("_data")).unwrap();
+    for (path, text) in [
+        ("shell/default.nix", auto_import.as_str()),
+        ("shell/zsh/default.nix", auto_import.as_str()),
+        ("shell/zsh/prompt.nix", "{ }\n"),
+        ("shell/bash.nix", "{ }\n"),
+        ("shell/_helpers.nix", "throw \"not a module\"\n"),
+        ("web/default.nix", "{ imports = [ ./server.nix ]; }\n"),
+        ("web/server.nix", "{ }\n"),
+        ("_data/keys.nix", "throw \"data\"\n"),
+        ("a.nix", "{ }\n"),
+        ("x", "no suffix\n"),
+    ] {
+        std::fs::write(tree.join(path), text).unwrap();
+    }
+    let names = |dir: &str| {
+        let dir = if dir.is_empty() { tree.clone() } else { tree.join(dir) };
+        let expr = format!(
+            "map (p: builtins.substring (builtins.stringLength \"{0}/\") 99 (toString p)) \
+             ((import {1}/lib).scanPaths {0})",
+            dir.display(),
+            repo.display()
+        );
+        nix_eval_json(scratch.path(), &expr)
+    };
+    // The auto-imported shell/ and shell/zsh/ are listed in place (no module for their
+    // default.nix); web/ has its own default.nix, so it is one module.
+    assert_eq!(
+        names(""),
+        r#"["a.nix","shell/bash.nix","shell/zsh/prompt.nix","web"]"#
+    );
+    // Each directory stays importable on its own.
+    assert_eq!(names("shell"), r#"["bash.nix","zsh/prompt.nix"]"#);
+}
+
+#[test]
 fn scan_paths_of_an_empty_tree_is_empty() {
     let (scratch, repo) = new_repo(&[]);
     let expr = format!(
