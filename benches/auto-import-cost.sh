@@ -61,8 +61,21 @@ echo '[' >"$work/explicit.nix"
 for d in "${dirs[@]}"; do mkdir -p "$plain/$d"; done
 for i in $(seq 0 999); do
   d=${dirs[$((i % ${#dirs[@]}))]}
-  # The shape of a module add-module writes: an enable option, config under mkIf.
-  printf '{ config, lib, ... }:\n{\n  options.bench.m%d = {\n    enable = lib.mkEnableOption "module %d";\n    value = lib.mkOption {\n      type = lib.types.int;\n      default = %d;\n    };\n  };\n  config = lib.mkIf config.bench.m%d.enable { };\n}\n' "$i" "$i" "$i" "$i" >"$plain/$d/m$i.nix"
+  # The shape of a module add-module writes (an enable option, config under mkIf), turned on, and
+  # contributing to one option every module shares.
+  cat >"$plain/$d/m$i.nix" <<NIX
+{ config, lib, ... }:
+{
+  options.bench.m$i = {
+    enable = lib.mkEnableOption "module $i" // { default = true; };
+    value = lib.mkOption {
+      type = lib.types.int;
+      default = $i;
+    };
+  };
+  config = lib.mkIf config.bench.m$i.enable { total = [ config.bench.m$i.value ]; };
+}
+NIX
   echo "  ./plain/$d/m$i.nix" >>"$work/explicit.nix"
 done
 echo ']' >>"$work/explicit.nix"
@@ -94,10 +107,11 @@ let
     recursive = { imports = recursive ./plain; };
     import-tree = (import importTree) ./plain;
   };
-  modules = [ roots.${variant} ];
+  shared = { lib, ... }: { options.total = lib.mkOption { type = lib.types.listOf lib.types.int; }; };
+  modules = [ shared roots.${variant} ];
   config = (lib.evalModules { specialArgs = { inherit lib; }; inherit modules; }).config;
 in
-builtins.foldl' (sum: module: sum + module.value) 0 (builtins.attrValues config.bench)
+builtins.foldl' builtins.add 0 config.total
 NIX
 
 # One evaluation; prints "calls thunks primops" (and checks the sum of the 1,000 defaults).

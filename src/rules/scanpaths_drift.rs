@@ -17,8 +17,9 @@ static INFO: RuleInfo = RuleInfo {
     explanation: "scanPaths is copied from repository to repository, and copies drift: one reads \
 the directory twice, one uses lib.filterAttrs and lib.hasSuffix (about 3% more function calls over \
 a large tree than builtins), one forgets to skip default.nix and makes the calling file import \
-itself. The recommended helper reads each directory once, uses builtins only, and returns the \
-subdirectories and the .nix files but default.nix. check compares every `scanPaths = …` definition \
+itself. The recommended helper reads each directory once, uses builtins only, returns the \
+subdirectories and the .nix files but default.nix and names starting with `_`, and lists a \
+subdirectory that auto-imports the same way in place (one module per tree, not per directory). check compares every `scanPaths = …` definition \
 with it, token by token (layout and comments do not matter).",
     fix:
         "Replace the definition with the recommended one (the diff shows it: `-` recommended, `+` \

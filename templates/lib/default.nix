@@ -21,11 +21,11 @@
       modulesOf =
         path:
         let
-          entries = builtins.readDir path;
+          entries = builtins.removeAttrs (builtins.readDir path) [ "default.nix" ];
         in
         builtins.concatMap (
           name:
-          if builtins.substring 0 1 name == "_" || name == "default.nix" then
+          if builtins.substring 0 1 name == "_" then
             [ ]
           else if entries.${name} == "directory" then
             if
