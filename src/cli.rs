@@ -21,9 +21,10 @@ Exit codes:
     about = "Create, grow and audit Nix flake repositories in the recommended flake-parts shape",
     long_about = "Create, grow and audit Nix flake repositories (NixOS, nix-darwin, home-manager) in the \
 recommended flake-parts shape: auto-imported module trees, one central module registry, per-platform \
-overlays, a configured pkgs and binary caches.\n\nnixscaffold never deletes a file. new and add-* never overwrite one (their one edit: add-host and \
+overlays, a configured pkgs and binary caches.\n\nnixscaffold deletes no file but in migrate. new and add-* never overwrite one (their one edit: add-host and \
 add-user record the new name in .nixscaffold.yaml); update replaces only the files it merged, and \
-refuses files with uncommitted changes.",
+refuses files with uncommitted changes; migrate, asked for by name, removes, renames and edits the \
+files of one auto-import backend to make the other's, all or nothing, with the same refusal.",
     after_help = EXIT_CODES,
     propagate_version = true
 )]
@@ -59,6 +60,9 @@ pub enum Command {
             with room for patches and other files [default]"))
     )]
     AddPackage(AddPackageArgs),
+    /// Move a repository from one auto-import backend to the other (scanpaths, import-tree)
+    #[command(after_help = MIGRATE_HELP)]
+    Migrate(MigrateArgs),
     /// Audit a repository against the recommended shape and the Nix rules; never writes
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
@@ -234,6 +238,53 @@ pub struct UpdateArgs {
     pub allow_dirty: bool,
 
     /// Do not add created files to git's index
+    #[arg(long)]
+    pub no_git: bool,
+}
+
+const MIGRATE_HELP: &str = "\
+Examples:
+  nixscaffold migrate --to import-tree --dry-run
+  nixscaffold migrate --to scanpaths ~/nix-config
+  nixscaffold migrate --to import-tree --accept modules/nixos/_old.nix
+
+To import-tree: removes every module directory's auto-import default.nix (migrate is the explicit
+request for that), renames files import-tree would import but scanPaths did not with a `_` prefix
+(rewriting the paths that name them), loads each tree with inputs.import-tree in modules/default.nix,
+adds the import-tree input. To scanpaths: the reverse, a default.nix in every module directory.
+
+Before it writes, it computes for each module tree (and flake/) the files imported before and after;
+if they differ it lists the difference and changes nothing, unless each one is named with --accept.
+Every change is made whole or not at all; files with uncommitted changes are refused unless
+--allow-dirty. .nixscaffold.yaml records the new backend.
+
+Exit codes:
+  0  migrated (or, with --dry-run, would be; or already on that backend)
+  2  usage or I/O error, a difference in the imported files, or uncommitted changes; nothing was changed";
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The backend to move to
+    #[arg(long, value_name = "BACKEND")]
+    pub to: Backend,
+
+    /// The repository [default: the nearest directory upwards from here with a flake.nix]
+    pub dir: Option<PathBuf>,
+
+    /// Show what would change, with diffs, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Go ahead although files it touches have uncommitted changes
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// A file (relative to the repository) whose import may change: imported before and not after,
+    /// or the reverse; repeatable
+    #[arg(long, value_name = "PATH")]
+    pub accept: Vec<String>,
+
+    /// Do not stage the changes in git's index
     #[arg(long)]
     pub no_git: bool,
 }

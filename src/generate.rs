@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::answers::{Answers, Backend, OverlaySet, Platform, ANSWERS_FILE};
 use crate::error::Result;
-use crate::layout::{dirs, parts, Ownership, Part, Role, Slot};
+use crate::layout::{auto_import, dirs, parts, Ownership, Part, Role, Slot};
 use crate::render::Renderer;
 
 /// Release numbers the starter files pin, matching the nixpkgs, home-manager and nix-darwin the
@@ -40,6 +40,14 @@ pub fn context(answers: &Answers) -> Value {
     } else {
         "github:NixOS/nixpkgs/nixpkgs-unstable"
     };
+    // The import-tree input's words, when the repository uses it (else `false`, for `#if`).
+    let import_tree = (answers.auto_import == Backend::ImportTree).then(|| {
+        json!({
+            "input": auto_import::IMPORT_TREE_INPUT,
+            "url": auto_import::IMPORT_TREE_URL,
+            "comment": auto_import::IMPORT_TREE_COMMENT,
+        })
+    });
     let context = json!({
         "name": answers.name,
         "description": answers.description,
@@ -74,7 +82,7 @@ pub fn context(answers: &Answers) -> Value {
         "overlay_sets": answers.overlays.iter().map(|o| overlay_context(*o)).collect::<Vec<_>>(),
         "nixpkgs_url": nixpkgs_url,
         "auto_import": answers.auto_import.as_str(),
-        "import_tree": answers.auto_import == Backend::ImportTree,
+        "import_tree": import_tree,
         "home_system": answers.home_system(),
     });
     with_fixed(context, &fixed_context())

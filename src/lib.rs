@@ -67,6 +67,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Check(args) => commands::check::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
         Command::Update(args) => commands::update::run(&args),
+        Command::Migrate(args) => commands::migrate::run(&args),
         Command::Explain { rule } => commands::explain::run(rule.as_deref()),
     };
     match result {

@@ -29,16 +29,15 @@
       inputs.nixpkgs.follows = "nixpkgs";
     };
 {{/if}}
-{{#if import_tree}}
-    # Loads every .nix file of a directory as a module (names starting with _ are left out); it has
-    # no inputs of its own, so there is nothing to follow.
-    import-tree.url = "github:vic/import-tree";
-{{/if}}
 {{#if platforms.darwin}}
     nix-darwin = {
       url = "github:nix-darwin/nix-darwin";
       inputs.nixpkgs.follows = "nixpkgs";
     };
+{{/if}}
+{{#if import_tree}}
+    {{import_tree.comment}}
+    {{import_tree.input}}.url = "{{import_tree.url}}";
 {{/if}}
   };
 
@@ -57,7 +56,7 @@
         # {{dirs.flake}}/ holds the flake-parts modules (auto-imported); {{dirs.modules}}/ is the central registry.
         imports = [
 {{#if import_tree}}
-          (inputs.import-tree ./{{dirs.flake}})
+          (inputs.{{import_tree.input}} ./{{dirs.flake}})
 {{else}}
           ./{{dirs.flake}}
 {{/if}}

@@ -196,6 +196,30 @@ fn strip_comment(value: &str) -> &str {
     }
 }
 
+/// `text` with the top-level `key` set to the plain scalar `value`: its line replaced when it has
+/// one (a comment after it kept), else a line appended.
+pub fn set_scalar(text: &str, key: &str, value: &str) -> String {
+    let prefix = format!("{key}:");
+    let mut found = false;
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(|line| match line.strip_prefix(&prefix) {
+            Some(rest) if !found => {
+                found = true;
+                let comment = rest.find(" #").map(|at| &rest[at..]).unwrap_or("");
+                format!("{prefix} {value}{comment}")
+            }
+            _ => line.to_string(),
+        })
+        .collect();
+    if !found {
+        lines.push(format!("{prefix} {value}"));
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
 /// Proves an edit: `edited` must resolve to `expected`, every other answer unchanged.
 pub fn edit_is_exact(edited: &str, dir_name: &str, expected: &Answers) -> bool {
     serde_saphyr::from_str::<Option<AnswersFile>>(edited)
@@ -249,6 +273,19 @@ mod tests {
         assert_eq!(
             super::set_version("version: &v 0.1.0\nname: *v\n", "0.2.0"),
             None
+        );
+    }
+
+    #[test]
+    fn sets_a_scalar_in_place_or_at_the_end() {
+        let text = "name: x\nauto-import: scanpaths # chosen\nusers: []\n";
+        assert_eq!(
+            super::set_scalar(text, "auto-import", "import-tree"),
+            "name: x\nauto-import: import-tree # chosen\nusers: []\n"
+        );
+        assert_eq!(
+            super::set_scalar("name: x", "auto-import", "scanpaths"),
+            "name: x\nauto-import: scanpaths\n"
         );
     }
 

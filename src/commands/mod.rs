@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod eval;
 pub mod explain;
+pub mod migrate;
 pub mod new;
 pub mod release;
 pub mod schema;

@@ -88,6 +88,11 @@ impl fmt::Display for Backend {
 
 /// The flake input of vic/import-tree.
 pub const IMPORT_TREE_INPUT: &str = "import-tree";
+/// Where import-tree comes from; it has no inputs of its own, so there is nothing to follow.
+pub const IMPORT_TREE_URL: &str = "github:vic/import-tree";
+/// The comment above the input, in `new`'s flake.nix and where `migrate` adds it.
+pub const IMPORT_TREE_COMMENT: &str =
+    "# Every .nix file of a directory as modules, but names starting with _ (it has no inputs).";
 
 /// Whether a path below a tree's root is left out of the tree: some component of it starts with
 /// `_` (import-tree's rule, which the scanPaths helper follows too).

@@ -117,7 +117,11 @@ fn scan_paths_lists_auto_imported_subdirectories_in_place_and_leaves_out_undersc
         std::fs::write(tree.join(path), text).unwrap();
     }
     let names = |dir: &str| {
-        let dir = if dir.is_empty() { tree.clone() } else { tree.join(dir) };
+        let dir = if dir.is_empty() {
+            tree.clone()
+        } else {
+            tree.join(dir)
+        };
         let expr = format!(
             "map (p: builtins.substring (builtins.stringLength \"{0}/\") 99 (toString p)) \
              ((import {1}/lib).scanPaths {0})",
