@@ -13,6 +13,7 @@ mod hostile;
 mod hostile_check;
 mod json_schema;
 mod lifecycle;
+mod migrate;
 mod model;
 mod new;
 mod output;

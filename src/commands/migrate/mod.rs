@@ -23,6 +23,7 @@ use crate::error::{exit, Error, Result};
 use crate::git;
 
 use self::plan::Changes;
+pub use self::prepare::imported_files;
 use self::prepare::Migration;
 
 pub fn run(args: &MigrateArgs) -> Result<i32> {

@@ -172,6 +172,37 @@ impl Migration {
     }
 }
 
+/// Per module tree, the files it imports today (the auto-import files not counted).
+pub fn imported_files(
+    repo: &Path,
+    answers: &Answers,
+) -> Result<BTreeMap<String, std::collections::BTreeSet<String>>> {
+    let renderer = answers.renderer(repo)?;
+    let roots = answers.platforms.iter().map(|p| p.module_root()).collect();
+    let trees = plan::trees(roots);
+    let files = read_trees(repo, &trees)?;
+    let auto_text = renderer.render(AUTO_IMPORT_TEMPLATE, &context(answers))?;
+    let auto_import = significant_tokens(&rnix::Root::parse(&auto_text).syntax());
+    let recommended_lib = renderer.render(
+        "lib/default.nix",
+        &context(&answers_with(answers, Backend::Scanpaths)),
+    )?;
+    let lib = read_text(&repo.join(path_of(Role::Lib))).unwrap_or_default();
+    let model = Model {
+        files: &files,
+        auto_import: &auto_import,
+        scan_skips_underscore: scan_paths_tokens(&lib).is_some()
+            && scan_paths_tokens(&lib) == scan_paths_tokens(&recommended_lib),
+    };
+    Ok(trees
+        .iter()
+        .map(|root| {
+            let imported = model.imported(root, answers.auto_import);
+            (root.clone(), imported.modules)
+        })
+        .collect())
+}
+
 fn answers_with(answers: &Answers, backend: Backend) -> Answers {
     let mut out = answers.clone();
     out.auto_import = backend;
