@@ -12,8 +12,9 @@ static INFO: RuleInfo = RuleInfo {
     explanation:
         "The shape has parts that other parts rely on: flake.nix; lib/default.nix with the \
 scanPaths helper (every auto-imported directory calls it); the central modules/default.nix that \
-exposes the module trees as outputs; each platform tree's default.nix; overlays/default.nix and \
-the pkgs/ directory of each overlay set; the flake-parts modules the tool manages. A directory \
+exposes the module trees as outputs; each platform tree's default.nix (with import-tree: the \
+tree's directory, which the registry loads); overlays/default.nix and the pkgs/ directory of each \
+overlay set; the flake-parts modules the tool manages. A directory \
 that scanPaths imports must have a default.nix too, or the import fails. With .nixscaffold.yaml \
 the parts come from its answers; without it, from the platforms and overlay sets check inferred.",
     fix: "Recreate the part as `nixscaffold new` writes it: run `nixscaffold new /tmp/shape \

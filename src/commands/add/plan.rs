@@ -25,7 +25,9 @@ pub fn adopt() -> String {
          makes a copy to compare with): a .nixscaffold.yaml naming its `platforms` and option \
          `namespace`, {} with scanPaths passed to every module system as lib.custom, and for each \
          platform a {MODULES_DIR}/PLATFORM/default.nix that is only \
-         `{{ lib, ... }}: {{ imports = lib.custom.scanPaths ./.; }}`. Then run this command again.",
+         `{{ lib, ... }}: {{ imports = lib.custom.scanPaths ./.; }}` (or, with `auto-import: import-tree` \
+         in it, {MODULES_DIR}/PLATFORM/ directories that {MODULES_DIR}/default.nix loads with \
+         `inputs.import-tree`). Then run this command again.",
         path_of(Role::Lib)
     )
 }
