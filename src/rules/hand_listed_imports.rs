@@ -6,7 +6,7 @@ use rnix::SyntaxKind::*;
 use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::graph::{parent_dir, RefKind};
 use crate::check::Repo;
-use crate::layout::Role;
+use crate::layout::{Backend, Role};
 use crate::nix::syntax::binding;
 
 pub struct HandListedImports;
@@ -21,8 +21,8 @@ A hand-written list of `./a.nix ./b` must be kept in step with the directory, an
 added but not listed is silently ignored (see orphan-file). Auto-import costs little: about 1% \
 more function calls with the builtins-only helper over 1,000 modules.",
     fix:
-        "Replace the list with `imports = lib.custom.scanPaths ./.;` (files that must stay out of \
-the tree belong in another directory).",
+        "Replace the list with `imports = lib.custom.scanPaths ./.;` (with import-tree: remove it); \
+files that must stay out of the tree get a name starting with `_`.",
     severity: Severity::Warning,
     kind: Kind::Shape,
 };
@@ -34,10 +34,17 @@ impl Rule for HandListedImports {
 
     fn check(&self, repo: &Repo) -> Vec<Finding> {
         let modules = module_dir_name();
+        // With import-tree the siblings are imported already; with scanPaths the list replaces it.
+        let instead = match repo.expected.shape.auto_import() {
+            Backend::ImportTree => ", which import-tree imports already: the list can go",
+            Backend::Scanpaths => " instead of `imports = lib.custom.scanPaths ./.;`",
+        };
         repo.files
             .par_iter()
             .enumerate()
-            .filter(|(_, file)| file.name() == "default.nix" && in_module_tree(&modules, &file.path))
+            .filter(|(_, file)| {
+                file.name() == "default.nix" && in_module_tree(&modules, &file.path)
+            })
             .filter_map(|(index, file)| {
                 let dir = file.dir();
                 // Siblings: files of this directory and its direct subdirectories.
@@ -46,8 +53,7 @@ impl Rule for HandListedImports {
                     .map(|e| repo.files[e.to].path.as_str())
                     .filter(|to| {
                         let parent = parent_dir(to);
-                        parent == dir
-                            || (to.ends_with("/default.nix") && parent_dir(parent) == dir)
+                        parent == dir || (to.ends_with("/default.nix") && parent_dir(parent) == dir)
                     })
                     .collect();
                 if siblings.len() < 2 {
@@ -55,16 +61,15 @@ impl Rule for HandListedImports {
                 }
                 let list = file.parsed.syntax().descendants().find(|n| {
                     n.kind() == NODE_ATTRPATH_VALUE
-                        && binding(n).is_some_and(|(names, _)| {
-                            names.last().is_some_and(|l| l == "imports")
-                        })
+                        && binding(n)
+                            .is_some_and(|(names, _)| names.last().is_some_and(|l| l == "imports"))
                 })?;
                 Some(repo.finding(
                     &INFO,
                     file,
                     list.text_range().start().into(),
                     format!(
-                        "{} lists {} of its siblings by hand instead of `imports = lib.custom.scanPaths ./.;`",
+                        "{} lists {} of its siblings by hand{instead}",
                         file.path,
                         siblings.len()
                     ),
