@@ -75,7 +75,8 @@ fn scanned_without_default(repo: &Repo) -> Vec<Finding> {
             let Some(name) = sub.strip_prefix(&prefix) else {
                 break;
             };
-            if name.contains('/') || name.is_empty() {
+            // A name starting with `_` is left out by today's scanPaths (and by import-tree).
+            if name.contains('/') || name.is_empty() || name.starts_with('_') {
                 continue;
             }
             let default = format!("{sub}/default.nix");
@@ -117,6 +118,7 @@ mod tests {
                 "{ lib, ... }: { imports = lib.custom.scanPaths ./.; }",
             ),
             ("modules/nixos/a/x.nix", "{ }"),
+            ("modules/nixos/_data/keys.nix", "{ }"),
             ("modules/home/b.nix", "{ }"),
         ];
         assert_eq!(
