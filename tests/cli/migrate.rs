@@ -284,3 +284,45 @@ fn nothing_to_do_and_not_adopted() {
     );
     drop(scratch);
 }
+
+#[test]
+fn to_scanpaths_a_data_folder_gets_a_prefix_and_a_hand_written_flake_dir_stays() {
+    let (scratch, repo) = new_repo(&["--platform", "nixos", "--auto-import", "import-tree"]);
+    write(&repo, "modules/nixos/files/wallpaper.png", "png\n");
+    write(
+        &repo,
+        "modules/nixos/desktop.nix",
+        "{ ... }:\n{\n  environment.etc.wallpaper.source = ./files/wallpaper.png;\n}\n",
+    );
+    git(&repo, &["init", "-q"]);
+    commit(&repo);
+    let start = imported(&repo);
+    let run = migrate(&repo, &["--to", "scanpaths"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("rename  modules/nixos/files -> modules/nixos/_files"),
+        "{}",
+        run.stdout
+    );
+    assert!(repo.join("modules/nixos/_files/wallpaper.png").is_file());
+    let desktop = std::fs::read_to_string(repo.join("modules/nixos/desktop.nix")).unwrap();
+    assert!(desktop.contains("./_files/wallpaper.png"), "{desktop}");
+    assert_eq!(imported(&repo), start);
+    assert_all_nix_valid(scratch.path(), &repo);
+    commit(&repo);
+
+    // flake/default.nix written by hand (a list, not the auto-import file): not a tree to migrate.
+    let listed = "{ imports = [ ./systems.nix ./pkgs.nix ./overlays.nix ./lib.nix ./configurations.nix ./formatter.nix ./devshell.nix ./checks.nix ]; }\n";
+    write(&repo, "flake/default.nix", listed);
+    commit(&repo);
+    let run = migrate(&repo, &["--to", "import-tree"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(repo.join("flake/default.nix")).unwrap(),
+        listed
+    );
+    let flake = std::fs::read_to_string(repo.join("flake.nix")).unwrap();
+    assert!(flake.contains("          ./flake\n"), "{flake}");
+    assert!(!imported(&repo).contains_key("flake"));
+}

@@ -200,6 +200,14 @@ fn inputs_set(text: &str) -> Option<SyntaxNode> {
         .filter(|value| value.kind() == NODE_ATTR_SET)
 }
 
+/// Whether `text` calls import-tree on the path `dir` (`(inputs.import-tree ./flake)`).
+pub fn loads_with_import_tree(text: &str, dir: &str) -> bool {
+    root(text)
+        .descendants()
+        .filter_map(|node| import_tree_call(&node))
+        .any(|(_, path)| path == dir)
+}
+
 /// Whether the flake has the import-tree input.
 pub fn has_import_tree_input(text: &str) -> bool {
     crate::layout::Backend::infer(Some(text)) == crate::layout::Backend::ImportTree

@@ -98,10 +98,13 @@ impl Changes {
     }
 }
 
-/// The module trees of a repository: each platform's, and the flake-parts modules.
-pub fn trees(platform_roots: Vec<String>) -> Vec<String> {
+/// The module trees of a repository: each platform's, and the flake-parts modules when they are
+/// auto-imported (`flake`).
+pub fn trees(platform_roots: Vec<String>, flake: bool) -> Vec<String> {
     let mut trees = platform_roots;
-    trees.push(FLAKE_DIR.to_string());
+    if flake {
+        trees.push(FLAKE_DIR.to_string());
+    }
     trees
 }
 
@@ -147,7 +150,8 @@ pub fn remove_and_rename(model: &Model, trees: &[String], changes: &mut Changes)
 }
 
 /// To scanPaths: a `default.nix` that auto-imports in every directory scanPaths reaches (the tree's
-/// root and its subdirectories, not inside a directory whose own `default.nix` is a module).
+/// root and its subdirectories, not inside a directory whose own `default.nix` is a module). A
+/// directory with no `.nix` file below it (data) gets a `_` prefix instead: scanPaths would import it.
 pub fn create_defaults(model: &Model, trees: &[String], auto_import: &str, changes: &mut Changes) {
     for root in trees {
         let mut pending = vec![root.clone()];
@@ -162,7 +166,12 @@ pub fn create_defaults(model: &Model, trees: &[String], auto_import: &str, chang
             }
             let (_, dirs) = model.files.children(&dir);
             for sub in dirs.into_iter().filter(|name| !name.starts_with('_')) {
-                pending.push(format!("{dir}/{sub}"));
+                let path = format!("{dir}/{sub}");
+                if model.files.below(&path).any(|p| is_nix(p)) {
+                    pending.push(path);
+                } else {
+                    changes.rename.push((path, format!("{dir}/_{sub}")));
+                }
             }
         }
     }

@@ -97,13 +97,12 @@ impl Migration {
             renderer: answers.renderer(repo)?,
             nix_files: nix_files(repo)?,
         };
-        let platform_roots = answers.platforms.iter().map(|p| p.module_root()).collect();
-        let trees = plan::trees(platform_roots);
-        let before = read_trees(repo, &trees)?;
         let auto_text = inputs
             .renderer
             .render(AUTO_IMPORT_TEMPLATE, &context(answers))?;
         let auto_import = significant_tokens(&rnix::Root::parse(&auto_text).syntax());
+        let trees = trees_of(answers, &inputs.nix_files, &auto_import);
+        let before = read_trees(repo, &trees)?;
         let recommended =
             scan_paths_tokens(&inputs.lib(&answers_with(answers, Backend::Scanpaths))?);
         let lib_path = path_of(Role::Lib);
@@ -178,11 +177,10 @@ pub fn imported_files(
     answers: &Answers,
 ) -> Result<BTreeMap<String, std::collections::BTreeSet<String>>> {
     let renderer = answers.renderer(repo)?;
-    let roots = answers.platforms.iter().map(|p| p.module_root()).collect();
-    let trees = plan::trees(roots);
-    let files = read_trees(repo, &trees)?;
     let auto_text = renderer.render(AUTO_IMPORT_TEMPLATE, &context(answers))?;
     let auto_import = significant_tokens(&rnix::Root::parse(&auto_text).syntax());
+    let trees = trees_of(answers, &nix_files(repo)?, &auto_import);
+    let files = read_trees(repo, &trees)?;
     let recommended_lib = renderer.render(
         "lib/default.nix",
         &context(&answers_with(answers, Backend::Scanpaths)),
@@ -201,6 +199,27 @@ pub fn imported_files(
             (root.clone(), imported.modules)
         })
         .collect())
+}
+
+/// The module trees: each platform's, and `flake/` when the backend auto-imports it (its
+/// `default.nix` is the auto-import file, or flake.nix loads it with import-tree).
+fn trees_of(
+    answers: &Answers,
+    nix_files: &BTreeMap<String, String>,
+    auto_import: &[(SyntaxKind, String)],
+) -> Vec<String> {
+    let text = |path: &str| nix_files.get(path).map_or("", String::as_str);
+    let flake_auto = match answers.auto_import {
+        Backend::Scanpaths => {
+            let default = text(&format!("{FLAKE_DIR}/default.nix"));
+            significant_tokens(&rnix::Root::parse(default).syntax()) == auto_import
+        }
+        Backend::ImportTree => {
+            edit::loads_with_import_tree(text("flake.nix"), &format!("./{FLAKE_DIR}"))
+        }
+    };
+    let roots = answers.platforms.iter().map(|p| p.module_root()).collect();
+    plan::trees(roots, flake_auto)
 }
 
 fn answers_with(answers: &Answers, backend: Backend) -> Answers {
@@ -252,6 +271,7 @@ fn to_scanpaths(
     changes: &mut Changes,
 ) -> Result<()> {
     plan::create_defaults(model, trees, auto_import, changes);
+    plan::rewrite_references(&inputs.nix_files, changes);
     inputs.registry(changes, edit::registry_to_scanpaths)?;
     let registry = path_of(Role::Registry);
     let others_use_it = inputs
