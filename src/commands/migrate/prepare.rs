@@ -129,7 +129,7 @@ impl Migration {
         if answers.auto_import == Backend::Scanpaths && !skips_now {
             changes.notes.push(format!(
                 "{lib_path}'s scanPaths is not today's helper: it is taken to import names starting \
-                 with `_` too, as the helper before nixscaffold 0.2 did"
+                 with `_` too, as the earlier helper did"
             ));
         }
         record_backend(&inputs, &mut changes)?;
