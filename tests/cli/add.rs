@@ -662,3 +662,32 @@ fn help_documents_examples_and_exit_codes() {
         .success()
         .stdout(contains("--as-dir"));
 }
+
+#[test]
+fn with_import_tree_add_module_writes_the_module_only() {
+    let (_scratch, repo) = new_repo(IMPORT_TREE_HOME);
+    let before: Vec<String> = files(&repo).into_keys().collect();
+    let run = nixscaffold(&repo)
+        .args(["add-module", "home/shell/zsh", "--no-git"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("modules/default.nix loads the whole home tree with import-tree"),
+        "{stdout}"
+    );
+    let added: Vec<String> = files(&repo)
+        .into_keys()
+        .filter(|path| !before.contains(path))
+        .collect();
+    assert_eq!(added, vec!["modules/home/shell/zsh.nix"]);
+    let module = std::fs::read_to_string(repo.join("modules/home/shell/zsh.nix")).unwrap();
+    assert!(
+        module.contains("import-tree loads it with its tree"),
+        "{module}"
+    );
+    nixscaffold(&repo)
+        .args(["add-module", "home/_private", "--no-git"])
+        .assert()
+        .code(2);
+}
