@@ -209,6 +209,10 @@ fn wrong_answers_are_refused_at_their_prompt_and_asked_again_then_a_summary() {
 
     term.expect("Overlays (space to toggle");
     term.send(ENTER);
+    // The second backend: import-tree.
+    term.expect("Auto-import of module trees");
+    term.send(DOWN);
+    term.send(ENTER);
 
     let summary = term.expect("Write these");
     for line in [
@@ -220,6 +224,7 @@ fn wrong_answers_are_refused_at_their_prompt_and_asked_again_then_a_summary() {
         "hosts        nixos/laptop@x86_64-linux, nixos/pi@aarch64-linux",
         "users        (none)",
         "caches       nix-community",
+        "auto-import  import-tree",
     ] {
         assert!(
             summary.contains(line),
@@ -237,6 +242,8 @@ fn wrong_answers_are_refused_at_their_prompt_and_asked_again_then_a_summary() {
     assert!(!repo.join("hosts/darwin").exists());
     let answers = std::fs::read_to_string(repo.join(".nixscaffold.yaml")).unwrap();
     assert!(answers.contains("nixos/pi@aarch64-linux"), "{answers}");
+    assert!(answers.contains("auto-import: import-tree"), "{answers}");
+    assert!(!repo.join("modules/nixos/default.nix").exists());
 }
 
 #[test]
@@ -262,6 +269,8 @@ fn declining_the_summary_writes_nothing() {
             "alice",
             "--overlay",
             "custom",
+            "--auto-import",
+            "scanpaths",
         ],
     );
     // Only the caches were not given.
