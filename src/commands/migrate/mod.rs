@@ -106,6 +106,11 @@ fn check_differences(migration: &Migration, accepted: &[String]) -> Result<()> {
         .filter(|(path, _)| !accepted.iter().any(|a| a.trim_end_matches('/') == path))
         .map(|(_, line)| line)
         .collect();
+    for path in accepted {
+        if !differences.iter().any(|(p, _)| p == path.trim_end_matches('/')) {
+            tell!("warning: --accept {path}: its import does not change; nothing to accept there");
+        }
+    }
     let imported = migration.imported_count();
     if differences.is_empty() {
         say!("Imported files: the same before and after ({imported} files in the module trees).");
