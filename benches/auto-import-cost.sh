@@ -4,7 +4,7 @@
 # evaluated through lib.evalModules with each way of importing them:
 #
 #   explicit       one list of the 1,000 paths (the baseline)
-#   scanpaths-old  a default.nix per directory calling the earlier helper (until 2026-11)
+#   scanpaths-old  a default.nix per directory calling the helper of nixscaffold 0.1.0
 #   scanpaths      a default.nix per directory calling today's generated lib/default.nix
 #   recursive      one recursive builtins listing of the whole tree (no default.nix)
 #   import-tree    vic/import-tree on the tree (no default.nix; needs Nix >= 2.14)
@@ -33,7 +33,7 @@ trap 'rm -rf "$work"' EXIT
 cp "$work/gen/lib/default.nix" "$work/lib-new.nix"
 auto_import=$(cat "$work/gen/modules/home/default.nix")
 
-# The earlier helper, as nixscaffold wrote it until 2026-11 (each directory one more module).
+# The helper nixscaffold 0.1.0 wrote (each directory one more module).
 cat >"$work/lib-old.nix" <<'NIX'
 {
   scanPaths =

@@ -107,7 +107,10 @@ fn check_differences(migration: &Migration, accepted: &[String]) -> Result<()> {
         .map(|(_, line)| line)
         .collect();
     for path in accepted {
-        if !differences.iter().any(|(p, _)| p == path.trim_end_matches('/')) {
+        if !differences
+            .iter()
+            .any(|(p, _)| p == path.trim_end_matches('/'))
+        {
             tell!("warning: --accept {path}: its import does not change; nothing to accept there");
         }
     }

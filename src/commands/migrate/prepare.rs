@@ -129,7 +129,7 @@ impl Migration {
         if answers.auto_import == Backend::Scanpaths && !skips_now {
             changes.notes.push(format!(
                 "{lib_path}'s scanPaths is not today's helper: it is taken to import names starting \
-                 with `_` too, as the earlier helper did"
+                 with `_` too, as the helper of nixscaffold 0.1.0 did"
             ));
         }
         record_backend(&inputs, &mut changes)?;
