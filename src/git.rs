@@ -124,35 +124,6 @@ fn run(dir: &Path, args: &[&str], files: &[PathBuf]) -> Result<(), String> {
     }
 }
 
-/// The paths among `paths` (relative to `dir`) that have changes git does not have committed:
-/// modified, staged, untracked. `None` outside a work tree or without git.
-pub fn uncommitted(dir: &Path, paths: &[PathBuf]) -> Option<Vec<String>> {
-    work_tree(dir)?;
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "status",
-            "--porcelain=v1",
-            "-z",
-            "--untracked-files=all",
-            "--",
-        ])
-        .args(paths)
-        .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    Some(
-        text.split('\0')
-            .filter(|entry| entry.len() > 3)
-            .map(|entry| entry[3..].to_string())
-            .collect(),
-    )
-}
-
 /// Stages a change of files in the index: `present` added, `gone` removed from it.
 pub fn stage(dir: &Path, present: &[PathBuf], gone: &[PathBuf]) -> Result<(), String> {
     if !gone.is_empty() {

@@ -137,19 +137,22 @@ fn check_differences(migration: &Migration, accepted: &[String]) -> Result<()> {
 }
 
 fn refuse_uncommitted(repo: &Path, changes: &Changes) -> Result<()> {
-    let touched: Vec<PathBuf> = changes.touched().into_iter().map(PathBuf::from).collect();
-    match git::uncommitted(repo, &touched) {
-        Some(dirty) if !dirty.is_empty() => Err(Error::usage(format!(
-            "these files it would change have uncommitted changes, so nothing was changed: {}. \
-             Commit or stash them first (git can then undo the migration), or give --allow-dirty",
-            dirty.join(", ")
-        ))),
-        Some(_) => Ok(()),
-        None => {
-            say!("(not a git work tree: nothing can tell uncommitted changes; --dry-run shows the plan)");
-            Ok(())
-        }
+    if git::work_tree(repo).is_none() {
+        say!(
+            "(not a git work tree: nothing can tell uncommitted changes; --dry-run shows the plan)"
+        );
+        return Ok(());
     }
+    let touched: Vec<PathBuf> = changes.touched().into_iter().map(PathBuf::from).collect();
+    let dirty = git::dirty(repo, &touched).map_err(Error::usage)?;
+    if dirty.is_empty() {
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "files it would change have uncommitted changes, so nothing was changed:\n  {}\n\
+         Commit or stash them first (git can then undo the migration), or give --allow-dirty",
+        dirty.join("\n  ")
+    )))
 }
 
 fn stage(repo: &Path, changes: &Changes) {
