@@ -166,26 +166,32 @@ pub fn append_item(text: &str, key: &str, item: &str, current: &[String]) -> Opt
 /// version changed. `None` when the version is written in a form this does not edit.
 pub fn set_version(text: &str, version: &str) -> Option<String> {
     let before = serde_saphyr::from_str::<Option<AnswersFile>>(text).ok()??;
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let index = lines.iter().position(|line| line.starts_with("version:"))?;
-    let line = lines[index];
-    let value = line["version:".len()..].trim_end_matches(['\n', '\r']);
-    let comment = value.find(" #").map_or("", |at| &value[at..]);
-    let ending = &line[line.trim_end_matches(['\n', '\r']).len()..];
-    // Quoted as it was: `new` writes "0.1.0"; a hand-written file may have 0.1.0.
-    let quote = match value.trim_start().chars().next() {
-        Some(q @ ('"' | '\'')) => q.to_string(),
-        _ => String::new(),
-    };
-    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
-    out[index] = format!("version: {quote}{version}{quote}{comment}{ending}");
-    let edited = out.concat();
+    let edited = replace_scalar_line(text, "version", version)?;
     let after = serde_saphyr::from_str::<Option<AnswersFile>>(&edited).ok()??;
     let expected = AnswersFile {
         version: Some(version.to_string()),
         ..before
     };
     (after == expected).then_some(edited)
+}
+
+/// `text` with the line of the top-level `key` set to `value`, its quotes (`new` writes "0.1.0"; a
+/// hand-written file may have 0.1.0), comment and line ending kept; `None` without such a line.
+fn replace_scalar_line(text: &str, key: &str, value: &str) -> Option<String> {
+    let prefix = format!("{key}:");
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let index = lines.iter().position(|line| line.starts_with(&prefix))?;
+    let line = lines[index];
+    let old = line[prefix.len()..].trim_end_matches(['\n', '\r']);
+    let comment = old.find(" #").map_or("", |at| &old[at..]);
+    let ending = &line[line.trim_end_matches(['\n', '\r']).len()..];
+    let quote = match old.trim_start().chars().next() {
+        Some(q @ ('"' | '\'')) => q.to_string(),
+        _ => String::new(),
+    };
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
+    out[index] = format!("{prefix} {quote}{value}{quote}{comment}{ending}");
+    Some(out.concat())
 }
 
 /// A YAML line's value without a trailing ` # comment` (good enough for the values we write).
@@ -196,28 +202,17 @@ fn strip_comment(value: &str) -> &str {
     }
 }
 
-/// `text` with the top-level `key` set to the plain scalar `value`: its line replaced when it has
-/// one (a comment after it kept), else a line appended.
+/// `text` with the top-level `key` set to the scalar `value`: its line replaced when it has one
+/// ([`replace_scalar_line`]), else a line appended.
 pub fn set_scalar(text: &str, key: &str, value: &str) -> String {
-    let prefix = format!("{key}:");
-    let mut found = false;
-    let mut lines: Vec<String> = text
-        .lines()
-        .map(|line| match line.strip_prefix(&prefix) {
-            Some(rest) if !found => {
-                found = true;
-                let comment = rest.find(" #").map(|at| &rest[at..]).unwrap_or("");
-                format!("{prefix} {value}{comment}")
-            }
-            _ => line.to_string(),
-        })
-        .collect();
-    if !found {
-        lines.push(format!("{prefix} {value}"));
-    }
-    let mut out = lines.join("\n");
-    out.push('\n');
-    out
+    replace_scalar_line(text, key, value).unwrap_or_else(|| {
+        let mut out = text.to_string();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&format!("{key}: {value}\n"));
+        out
+    })
 }
 
 /// Proves an edit: `edited` must resolve to `expected`, every other answer unchanged.

@@ -1,12 +1,10 @@
-//! Making the changes on disk, all or nothing: removals, renames and edits are each undone when a
-//! later step fails (a removed file waits in a temporary directory of the repository until the end;
-//! an edit replaces its file atomically and is undone with the old text), and new files are written
-//! by the same transaction as every other command's.
+//! Making the changes on disk, all or nothing: removals and renames are each undone when a later
+//! step fails (a removed file waits in a temporary directory of the repository until the end); edits
+//! and new files go through the same transaction as every other command's writes.
 
 use std::path::{Path, PathBuf};
 
 use super::plan::Changes;
-use crate::answers::record::replace_file;
 use crate::error::{Error, Result};
 use crate::generate::PlannedFile;
 use crate::layout::Ownership;
@@ -18,8 +16,6 @@ enum Done {
     Renamed { from: PathBuf, to: PathBuf },
     /// `original` waits in `backup`.
     Saved { original: PathBuf, backup: PathBuf },
-    /// `path` was replaced; `before` was its text.
-    Edited { path: PathBuf, before: String },
 }
 
 struct Undo {
@@ -44,9 +40,6 @@ impl Drop for Undo {
                 }
                 Done::Saved { original, backup } if !self.committed => {
                     let _ = std::fs::rename(backup, original);
-                }
-                Done::Edited { path, before } if !self.committed => {
-                    let _ = replace_file(path, before);
                 }
                 _ => {}
             }
@@ -80,15 +73,15 @@ pub fn apply(repo: &Path, changes: &Changes) -> Result<()> {
         std::fs::rename(&from, &to).map_err(|e| Error::io("rename", &from, e))?;
         undo.steps.push(Done::Renamed { from, to });
     }
-    for (path, (before, after)) in &changes.edit {
-        let path = at(path)?;
-        replace_file(&path, after)?;
-        undo.steps.push(Done::Edited {
-            path,
-            before: before.clone(),
-        });
-    }
+    // Edits and new files: the transaction of every other command, undone before the steps above.
     let mut transaction = Transaction::new(repo);
+    for (path, (_, after)) in &changes.edit {
+        transaction.replace(&PlannedFile {
+            path: path.clone(),
+            contents: after.clone(),
+            ownership: Ownership::Starter,
+        })?;
+    }
     for (path, contents) in &changes.create {
         transaction.write(&PlannedFile {
             path: path.clone(),
