@@ -48,7 +48,9 @@ impl Rule for HandListedImports {
             .filter_map(|(index, file)| {
                 let dir = file.dir();
                 // Siblings: files of this directory and its direct subdirectories.
-                let siblings: Vec<&str> = repo.graph.imports_of(index)
+                let siblings: Vec<&str> = repo
+                    .graph
+                    .imports_of(index)
                     .filter(|e| e.kind == RefKind::Import && e.module_list && e.to != index)
                     .map(|e| repo.files[e.to].path.as_str())
                     .filter(|to| {
