@@ -24,7 +24,8 @@ recommended flake-parts shape: auto-imported module trees, one central module re
 overlays, a configured pkgs and binary caches.\n\nnixscaffold deletes no file but in migrate. new and add-* never overwrite one (their one edit: add-host and \
 add-user record the new name in .nixscaffold.yaml); update replaces only the files it merged, and \
 refuses files with uncommitted changes; migrate, asked for by name, removes, renames and edits the \
-files of one auto-import backend to make the other's, all or nothing, with the same refusal.",
+files of one auto-import backend to make the other's, all or nothing, with the same refusal; check --fix replaces only the files it fixed, with the same \
+refusal; adopt replaces .nixscaffold.yaml only with --force.",
     after_help = EXIT_CODES,
     propagate_version = true
 )]
@@ -63,9 +64,12 @@ pub enum Command {
     /// Move a repository from one auto-import backend to the other (scanpaths, import-tree)
     #[command(after_help = MIGRATE_HELP)]
     Migrate(MigrateArgs),
-    /// Audit a repository against the recommended shape and the Nix rules; never writes
+    /// Audit a repository against the recommended shape and the Nix rules; --fix applies the safe fixes
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// Record an existing repository's own answers in .nixscaffold.yaml, so check and add-* follow its layout
+    #[command(after_help = ADOPT_HELP)]
+    Adopt(AdoptArgs),
     /// Measure what evaluating each configuration costs, and gate it on budgets
     #[command(after_help = crate::commands::eval::HELP)]
     Eval(crate::commands::eval::EvalArgs),
@@ -123,6 +127,43 @@ pub struct ManpageArgs {
     pub dir: Option<PathBuf>,
 }
 
+const ADOPT_HELP: &str = "\
+Examples:
+  nixscaffold adopt --dry-run      # print the inferred .nixscaffold.yaml
+  nixscaffold adopt ~/nix-config
+
+adopt reads the repository as it is (its configurations, caches, helper library, module roots and
+how it imports them) and records those choices; the file says what it inferred and what it could
+not. Afterwards `check` reports drift from these choices and `add-module` writes where this
+repository's modules go.
+
+Exit codes:
+  0  the file was written (or, with --dry-run, printed)
+  2  usage or I/O error (an answers file exists: --force replaces it); nothing was changed";
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The repository [default: upwards from the current directory, the outermost flake.nix
+    /// inside the git work tree, else the nearest flake.nix]
+    pub dir: Option<PathBuf>,
+
+    /// The repository, as DIR
+    #[arg(long, short = 'C', value_name = "REPO", conflicts_with = "dir")]
+    pub repo: Option<PathBuf>,
+
+    /// Print the file that would be written and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Replace an existing .nixscaffold.yaml (its `check:` and `eval:` settings are lost)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Do not add the new file to git's index
+    #[arg(long)]
+    pub no_git: bool,
+}
+
 const CHECK_HELP: &str = "\
 Examples:
   nixscaffold check
@@ -135,6 +176,10 @@ Lints (getenv, cache-keys, ...) apply to every repository. Shape rules (missing-
 hand-listed-imports, ...) are findings only where .nixscaffold.yaml records answers; elsewhere
 check prints the distance to the shape, which does not change the exit code. A shape rule given
 a severity in check.rules reports findings in any repository (`nixscaffold explain` lists kinds).
+
+`check --fix` applies the safe, mechanical fixes (`import ./x.nix` outputs become paths, missing
+auto-import files and trusted keys are added) and lists the rest; `--fix --dry-run` prints the diff
+and writes nothing; files with uncommitted git changes are refused unless --allow-dirty.
 
 Rules can be turned off or given a severity, and paths ignored, in .nixscaffold.yaml:
   check:
@@ -166,6 +211,28 @@ pub struct CheckArgs {
     /// List every skipped path with its reason (by default they are counted, grouped by reason)
     #[arg(long, short)]
     pub verbose: bool,
+
+    /// Apply the safe, mechanical fixes (edits through the syntax tree) and list the rest;
+    /// `--fix=managed` also restores drifted managed files, discarding their edits
+    #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "safe", value_name = "WHICH")]
+    pub fix: Option<FixLevel>,
+
+    /// With --fix: print the unified diff of every change and write nothing
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+
+    /// With --fix: edit files that have uncommitted changes in git
+    #[arg(long, requires = "fix")]
+    pub allow_dirty: bool,
+}
+
+/// Which fixes `check --fix` applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FixLevel {
+    /// Mechanical fixes that keep the meaning
+    Safe,
+    /// The safe fixes, and drifted managed files restored (their edits are lost)
+    Managed,
 }
 
 /// The formats of a report that is not a list of findings at places in files (`eval`).

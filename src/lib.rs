@@ -4,6 +4,7 @@
 #[macro_use]
 pub mod out;
 
+pub mod adopt;
 pub mod answers;
 pub mod answers_schema;
 pub mod caches;
@@ -12,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod eval;
+pub mod fix;
 pub mod generate;
 pub mod git;
 pub mod history;
@@ -65,6 +67,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             add::from_cli(&growth::PACKAGE, &a.target, &a.add, Some(&a.layout))
         }
         Command::Check(args) => commands::check::run(&args),
+        Command::Adopt(args) => commands::adopt::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
         Command::Update(args) => commands::update::run(&args),
         Command::Migrate(args) => commands::migrate::run(&args),

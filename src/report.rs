@@ -41,7 +41,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// How a repository adopts the shape: the one place `check` says it (the distance summary in every
 /// format reads it from here).
 pub const HOW_TO_ADOPT: &str =
-    "record your answers (platforms, namespace, hosts, users) in .nixscaffold.yaml, as `nixscaffold new` writes it";
+    "run `nixscaffold adopt`, which records this repository's own choices in .nixscaffold.yaml (`--dry-run` shows them first)";
 
 /// The shape findings of a repository that did not adopt the shape, summed up by rule: what
 /// differs, in a few words each.

@@ -246,6 +246,33 @@ pub fn refuse_links(repo: &Path, relative: &str) -> Result<()> {
     Ok(())
 }
 
+/// Replaces the regular file `relative` under `root` with `contents`, atomically: a temporary file
+/// beside it (with the file's permissions), then a rename over it. Never through a link.
+pub fn replace(root: &Path, relative: &str, contents: &str) -> Result<PathBuf> {
+    let target = root.join(safe_relative(relative)?);
+    refuse_links(root, relative)?;
+    let meta = std::fs::metadata(&target).map_err(|e| Error::io("inspect", &target, e))?;
+    if !meta.is_file() {
+        return Err(Error::usage(format!(
+            "{} is not a regular file; nixscaffold only rewrites regular files",
+            target.display()
+        )));
+    }
+    let parent = target.parent().unwrap_or(root).to_path_buf();
+    let mut temp = tempfile::Builder::new()
+        .prefix(".nixscaffold-")
+        .suffix(".tmp")
+        .permissions(meta.permissions())
+        .tempfile_in(&parent)
+        .map_err(|e| Error::io("create a temporary file in", &parent, e))?;
+    temp.write_all(contents.as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| Error::io("write", &target, e))?;
+    temp.persist(&target)
+        .map_err(|e| Error::io("write", &target, e.error))?;
+    Ok(target)
+}
+
 /// Writes every planned file under `root`, all or nothing. Returns the absolute paths written.
 pub fn write_all(root: &Path, files: &[PlannedFile]) -> Result<Vec<PathBuf>> {
     let mut transaction = Transaction::new(root);

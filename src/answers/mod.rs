@@ -3,6 +3,7 @@
 //! be fed to `new --config` again.
 
 pub mod check_section;
+pub mod layout;
 pub mod record;
 
 use std::fmt;
@@ -17,6 +18,7 @@ use crate::render::Renderer;
 pub use crate::text::read_text;
 
 use self::check_section::CheckSection;
+pub use self::layout::LayoutAnswers;
 
 /// The file at a repository's root that records its answers.
 pub const ANSWERS_FILE: &str = ".nixscaffold.yaml";
@@ -166,6 +168,8 @@ pub struct Answers {
     pub namespace: String,
     /// How module trees are auto-imported.
     pub auto_import: Backend,
+    /// Where an adopted repository keeps its parts (`nixscaffold adopt`); `None`: the shape's places.
+    pub layout: Option<Box<LayoutAnswers>>,
     /// The folder whose templates replace the built-in ones (`new --template`), absolute.
     pub templates: Option<PathBuf>,
 }
@@ -207,6 +211,7 @@ impl Answers {
             overlays: Some(self.overlays.clone()),
             namespace: Some(self.namespace.clone()),
             auto_import: Some(self.auto_import),
+            layout: self.layout.as_deref().cloned(),
             templates: self.templates.clone(),
             check: None,
             eval: None,
@@ -360,6 +365,9 @@ pub struct AnswersFile {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_import: Option<Backend>,
+    /// An adopted repository's own places (module roots, lib, registry, how it imports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<LayoutAnswers>,
     /// The folder whose files replaced the built-in templates (`new --template DIR`), absolute:
     /// `check` and `add-*` render with the same templates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -406,6 +414,7 @@ impl AnswersFile {
             overlays,
             namespace,
             auto_import,
+            layout,
         } = self;
         name.is_some()
             || description.is_some()
@@ -417,6 +426,7 @@ impl AnswersFile {
             || overlays.is_some()
             || namespace.is_some()
             || auto_import.is_some()
+            || layout.is_some()
     }
 
     /// Fields of `over` win over ours.
@@ -433,6 +443,7 @@ impl AnswersFile {
             overlays: over.overlays.or(self.overlays),
             namespace: over.namespace.or(self.namespace),
             auto_import: over.auto_import.or(self.auto_import),
+            layout: over.layout.or(self.layout),
             templates: over.templates.or(self.templates),
             check: over.check.or(self.check),
             eval: over.eval.or(self.eval),
@@ -453,6 +464,10 @@ impl AnswersFile {
         let overlays = resolve_overlays(self.overlays, &platforms);
         let templates = self.templates;
         let auto_import = self.auto_import.unwrap_or_default();
+        if let Some(layout) = &self.layout {
+            layout.validate()?;
+        }
+        let layout = self.layout.map(Box::new);
         Ok(Answers {
             name,
             description,
@@ -464,6 +479,7 @@ impl AnswersFile {
             overlays,
             namespace,
             auto_import,
+            layout,
             templates,
         })
     }

@@ -1,6 +1,7 @@
 //! One file per command, each with a `run` that returns the exit code.
 
 pub mod add;
+pub mod adopt;
 pub mod check;
 pub mod completions;
 pub mod eval;

@@ -172,6 +172,7 @@ fn flags_as_answers(args: &NewArgs) -> AnswersFile {
         overlays: (!args.overlays.is_empty()).then(|| args.overlays.clone()),
         namespace: args.namespace.clone(),
         auto_import: args.auto_import,
+        layout: None,
         templates: None,
         check: None,
         eval: None,

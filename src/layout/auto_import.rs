@@ -105,29 +105,41 @@ pub const SCAN_HELPERS: &[&str] = &["scanPaths", "import-tree", "importTree"];
 
 /// Whether the Nix `text` auto-imports its own directory.
 pub fn auto_imports(text: &str) -> bool {
+    auto_imports_by(text, SCAN_HELPERS)
+}
+
+/// Whether the Nix `text` auto-imports its own directory with a helper of the shape or with
+/// `own`, the name of an adopted repository's own helper.
+pub fn auto_imports_with(text: &str, own: Option<&str>) -> bool {
+    auto_imports(text) || own.is_some_and(|name| auto_imports_by(text, &[name]))
+}
+
+/// Whether the Nix `text` auto-imports its own directory with one of `helpers` (an adopted
+/// repository's helper has its own name).
+pub fn auto_imports_by(text: &str, helpers: &[&str]) -> bool {
     let root = rnix::Root::parse(text).syntax();
     root.descendants()
         .filter(|node| node.kind() == NODE_ATTRPATH_VALUE)
         .filter_map(|node| binding(&node))
         .filter(|(names, _)| names.last().is_some_and(|name| name == "imports"))
-        .any(|(_, value)| scans_own_dir(&value))
+        .any(|(_, value)| scans_own_dir(&value, helpers))
 }
 
 /// `scanPaths ./.`, possibly inside parentheses, a list or one side of `++`.
-fn scans_own_dir(value: &SyntaxNode) -> bool {
+fn scans_own_dir(value: &SyntaxNode, helpers: &[&str]) -> bool {
     let value = unparen(value);
     match value.kind() {
-        NODE_APPLY => is_scan_of_own_dir(&value),
-        NODE_BIN_OP | NODE_LIST => value.children().any(|child| scans_own_dir(&child)),
+        NODE_APPLY => is_scan_of_own_dir(&value, helpers),
+        NODE_BIN_OP | NODE_LIST => value.children().any(|child| scans_own_dir(&child, helpers)),
         _ => false,
     }
 }
 
-fn is_scan_of_own_dir(call: &SyntaxNode) -> bool {
+fn is_scan_of_own_dir(call: &SyntaxNode, helpers: &[&str]) -> bool {
     let Some((function, args)) = apply_parts(call) else {
         return false;
     };
-    let helper = callee_name(&function).is_some_and(|name| SCAN_HELPERS.contains(&name.as_str()));
+    let helper = callee_name(&function).is_some_and(|name| helpers.contains(&name.as_str()));
     let own_dir = matches!(
         args.as_slice(),
         [arg] if matches!(

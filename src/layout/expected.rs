@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::answers::Answers;
+use crate::answers::{Answers, LayoutAnswers};
 use crate::error::Result;
 use crate::generate::{context, instances};
 use crate::layout::{parts, Backend, OverlaySet, Ownership, Platform, Role};
@@ -173,6 +173,9 @@ pub struct Expected {
 impl Expected {
     /// From recorded answers: every part that applies, each managed file rendered once.
     pub fn recorded(answers: Answers, renderer: &Renderer) -> Result<Expected> {
+        if let Some(layout) = answers.layout.clone() {
+            return Ok(Expected::own_layout(answers, &layout));
+        }
         let base = context(&answers);
         let mut files = Vec::new();
         for part in parts() {
@@ -202,6 +205,52 @@ impl Expected {
             dirs,
             lib,
         })
+    }
+
+    /// An adopted repository in its own places (`layout:`): its flake, its helper library, its
+    /// registry, and each module root's `default.nix` where its backend needs one. Nothing is
+    /// managed: the files are the repository's own, so none drifts from a template.
+    fn own_layout(answers: Answers, layout: &LayoutAnswers) -> Expected {
+        let needs_default = layout.needs_default_nix() && answers.auto_import == Backend::Scanpaths;
+        let files = parts()
+            .iter()
+            .filter_map(|part| {
+                let path = match part.role {
+                    Role::Flake => Some(part.path.render(None)),
+                    Role::Lib => layout.lib_path(),
+                    Role::Registry => layout.registry_path(),
+                    Role::ModuleTree(platform)
+                        if needs_default
+                            && answers.has(platform)
+                            && layout.modules.contains_key(&platform) =>
+                    {
+                        Some(format!("{}/default.nix", layout.module_root(platform)))
+                    }
+                    _ => None,
+                }?;
+                Some(ExpectedFile {
+                    path,
+                    role: part.role,
+                    ownership: Ownership::Starter,
+                    required: true,
+                    purpose: part.purpose,
+                    contents: None,
+                })
+            })
+            .collect();
+        // Its package directories; its module trees are where it keeps them.
+        let dirs = shape_dirs(&[], &answers.overlays, Backend::Scanpaths);
+        Expected {
+            shape: Shape::Recorded(answers),
+            files,
+            dirs,
+            lib: None,
+        }
+    }
+
+    /// The adopted repository's own places, when `.nixscaffold.yaml` records them.
+    pub fn layout(&self) -> Option<&LayoutAnswers> {
+        self.shape.answers()?.layout.as_deref()
     }
 
     /// From an inferred shape: the skeleton every repository in the shape has, a module tree's

@@ -13,6 +13,7 @@ use rnix::SyntaxNode;
 use super::{flakes, Finding, Kind, Rule, RuleInfo, Severity};
 use crate::caches::{key_name, lookup, signs_a_known_cache, Known};
 use crate::check::{Repo, SourceFile};
+use crate::fix::Fix;
 use crate::nix::syntax::{apply_parts, binding, binding_path, callee_name, static_string, unparen};
 
 pub struct CacheKeys;
@@ -246,17 +247,19 @@ fn judge(repo: &Repo, view: &View) -> Vec<Finding> {
         );
     }
     for sub in subs {
-        findings.push(
-            finding(
-                repo,
-                sub,
-                format!(
-                    "substituter {} has no trusted public key: Nix will not use what it serves",
-                    sub.value
-                ),
-            )
-            .with_fix(missing_key_fix(&sub.value)),
-        );
+        let found = finding(
+            repo,
+            sub,
+            format!(
+                "substituter {} has no trusted public key: Nix will not use what it serves",
+                sub.value
+            ),
+        )
+        .with_fix(missing_key_fix(&sub.value));
+        findings.push(match key_fix(repo, sub) {
+            Some(fix) => found.with_autofix(fix),
+            None => found,
+        });
     }
     // A leftover key is harmless (a cache nobody asks): a warning.
     for key in keys {
@@ -313,6 +316,77 @@ the substituter.",
         ),
         _ => INFO.fix.to_string(),
     }
+}
+
+/// The fix for a substituter of the known-pairs table without its key: the table's key added to
+/// the literal list of keys bound beside the substituters (same set, the matching name), keeping
+/// the list's layout. `None` when there is no such list or the table has no whole key.
+fn key_fix(repo: &Repo, sub: &Entry) -> Option<Fix> {
+    let normalized = crate::caches::normalize(&sub.value);
+    let key = crate::caches::table()
+        .caches
+        .iter()
+        .find(|c| crate::caches::normalize(&c.url) == normalized)?
+        .keys
+        .first()
+        .filter(|k| k.contains(':') && !k.contains(['"', '\\', '$']))?;
+    let file = &repo.files[sub.file];
+    let root = file.parsed.syntax();
+    let token = root
+        .token_at_offset((sub.offset as u32).into())
+        .right_biased()?;
+    let binding_node = token
+        .parent_ancestors()
+        .find(|n| n.kind() == NODE_ATTRPATH_VALUE)?;
+    let (names, _) = binding(&binding_node)?;
+    let last = names.last()?;
+    let wanted: &[&str] = match last.as_str() {
+        "substituters" | "trusted-substituters" => {
+            &["trusted-public-keys", "extra-trusted-public-keys"]
+        }
+        "extra-substituters" | "extra-trusted-substituters" => {
+            &["extra-trusted-public-keys", "trusted-public-keys"]
+        }
+        "binaryCaches" | "trustedBinaryCaches" => OLD_KEYS,
+        _ => return None,
+    };
+    let set = binding_node.parent()?;
+    let prefix = &names[..names.len() - 1];
+    let list = wanted.iter().find_map(|name| {
+        set.children()
+            .filter_map(|n| binding(&n))
+            .find_map(|(other, value)| {
+                let same_place = other.len() == names.len() && other[..prefix.len()] == *prefix;
+                (same_place && other.last().is_some_and(|l| l == name)).then_some(value)
+            })
+    })?;
+    let list = unparen(&list);
+    if list.kind() != NODE_LIST {
+        return None;
+    }
+    let items: Vec<SyntaxNode> = list.children().collect();
+    let quoted = format!("\"{key}\"");
+    let fix = match items.as_slice() {
+        [] => Fix::edit(&file.path, list.text_range(), format!("[ {quoted} ]")),
+        [.., last_item] => {
+            // The separator before the last item (after `[` for a single item): the list's layout.
+            let before = last_item.prev_sibling_or_token()?;
+            let separator = match before.kind() {
+                rnix::SyntaxKind::TOKEN_WHITESPACE => before.to_string(),
+                _ => " ".to_string(),
+            };
+            Fix::insert(
+                &file.path,
+                last_item.text_range().end().into(),
+                format!("{separator}{quoted}"),
+            )
+        }
+    };
+    Some(fix.summary(format!(
+        "trusted key {} added for {}",
+        key_name(key),
+        sub.value
+    )))
 }
 
 /// Whether `key` signs the cache at `url`: from the table, or, for a cache it does not know, a key
@@ -662,5 +736,28 @@ in
             messages(&[("flake.nix", flake), ("nix.nix", nix)]),
             ["nix.nix:1:33 substituter https://devenv.cachix.org has no trusted public key: Nix will not use what it serves"]
         );
+    }
+
+    #[test]
+    fn a_known_caches_missing_key_is_added_to_the_list_beside_it_in_its_layout() {
+        let flake = "{\n  nixConfig = {\n    extra-substituters = [ \"https://nix-community.cachix.org\" ];\n    extra-trusted-public-keys = [\n      \"cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY=\"\n    ];\n  };\n  outputs = _: { };\n}";
+        let repo = crate::check::test_repo(&[("flake.nix", flake)]);
+        let fix = CacheKeys
+            .check(&repo)
+            .into_iter()
+            .find_map(|f| f.autofix)
+            .expect("a fix");
+        let crate::fix::Change::Insert { at, text } = fix.change else {
+            panic!("{fix:?}")
+        };
+        let mut fixed = flake.to_string();
+        fixed.insert_str(at, &text);
+        assert!(
+            fixed.contains("jY=\"\n      \"nix-community.cachix.org-1:"),
+            "{fixed}"
+        );
+        assert!(crate::fix::apply::parses(&fixed));
+        let again = crate::check::test_repo(&[("flake.nix", &fixed)]);
+        assert!(CacheKeys.check(&again).is_empty());
     }
 }

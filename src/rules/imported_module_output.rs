@@ -6,6 +6,7 @@ use rnix::SyntaxNode;
 
 use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::{Repo, SourceFile};
+use crate::fix::Fix;
 use crate::nix::syntax::{
     apply_parts, binding, binding_path, is_builtin, parent_skipping_parens, path_literal, unparen,
 };
@@ -49,7 +50,7 @@ impl Rule for ImportedModuleOutput {
                             // entries must be paths.
                             for inner in import_calls(target) {
                                 if target_is_module(repo, &inner, target) {
-                                    found.push(repo.finding(
+                                    let finding = repo.finding(
                                         &INFO,
                                         target,
                                         inner.offset,
@@ -57,25 +58,76 @@ impl Rule for ImportedModuleOutput {
                                             "{output} (through {}) exposes `import {}` instead of the path",
                                             file.path, inner.literal
                                         ),
-                                    ));
+                                    );
+                                    let fix = repo
+                                        .file(&target.path)
+                                        .and_then(|t| path_fix(repo, t, &inner));
+                                    found.push(with_fix(finding, fix));
                                 }
                             }
                         }
-                        _ => found.push(repo.finding(
-                            &INFO,
-                            file,
-                            call.offset,
-                            format!(
-                                "{output} exposes `import {}`: give the path, `{}`",
-                                call.literal, call.literal
-                            ),
-                        )),
+                        _ => {
+                            let finding = repo.finding(
+                                &INFO,
+                                file,
+                                call.offset,
+                                format!(
+                                    "{output} exposes `import {}`: give the path, `{}`",
+                                    call.literal, call.literal
+                                ),
+                            );
+                            // `nixosModules = import ./x.nix;` binds the whole set: only a named
+                            // output (`nixosModules.x`) is one module that a path can stand for.
+                            let named = output.contains('.');
+                            let fix = named.then(|| path_fix(repo, file, &call)).flatten();
+                            found.push(with_fix(finding, fix));
+                        }
                     }
                 }
                 found
             })
             .collect()
     }
+}
+
+fn with_fix(finding: Finding, fix: Option<Fix>) -> Finding {
+    match fix {
+        Some(fix) => finding.with_autofix(fix),
+        None => finding,
+    }
+}
+
+/// The fix of one `import ./x.nix`: the path itself in place of the call (and its parentheses),
+/// when the call is a binding's whole value or a list element and its target is a module file of
+/// the repository (not a set of modules), so the module system loads the same file either way.
+fn path_fix(repo: &Repo, file: &SourceFile, call: &ImportCall) -> Option<Fix> {
+    let index = *repo.index.get(&file.path)?;
+    let target = target(repo, index, call)?;
+    if is_registry(target) || !is_module(target) {
+        return None;
+    }
+    let mut outer = call.apply.clone();
+    while let Some(parent) = outer.parent().filter(|p| p.kind() == NODE_PAREN) {
+        outer = parent;
+    }
+    let parent = outer.parent()?;
+    let whole_value = match parent.kind() {
+        NODE_ATTRPATH_VALUE => binding(&parent).is_some_and(|(_, value)| value == outer),
+        NODE_LIST => true,
+        _ => false,
+    };
+    whole_value.then(|| {
+        Fix::edit(&file.path, outer.text_range(), call.literal.clone())
+            .summary(format!("`import {}` → `{}`", call.literal, call.literal))
+    })
+}
+
+/// A file whose value is a module: a function or an attribute set.
+fn is_module(file: &SourceFile) -> bool {
+    file.parsed
+        .syntax()
+        .first_child()
+        .is_some_and(|expr| matches!(unparen(&expr).kind(), NODE_LAMBDA | NODE_ATTR_SET))
 }
 
 struct ImportCall {
@@ -207,6 +259,41 @@ mod tests {
         assert_eq!(
             run(&ImportedModuleOutput, &files),
             vec!["flake.nix:3:29", "home/default.nix:2:14"]
+        );
+    }
+
+    #[test]
+    fn a_named_output_gets_the_path_a_whole_set_or_a_non_module_does_not() {
+        let flake = "{\n  outputs = _: {\n    nixosModules.a = (import ./a.nix); # a\n    nixosModules.b = import ./b.nix;\n    homeModules = import ./c.nix;\n  };\n}";
+        let repo = crate::check::test_repo(&[
+            ("flake.nix", flake),
+            ("a.nix", "{ config, ... }: { }"),
+            ("b.nix", "[ ./x.nix ]"),
+            ("c.nix", "{ config, ... }: { }"),
+        ]);
+        let fixes: Vec<(String, Option<crate::fix::Change>)> = ImportedModuleOutput
+            .check(&repo)
+            .into_iter()
+            .map(|f| {
+                (
+                    format!("{}:{}", f.file, f.line),
+                    f.autofix.map(|fix| fix.change),
+                )
+            })
+            .collect();
+        let edit = crate::fix::Change::Edit {
+            // `(import ./a.nix)`, its parentheses included.
+            start: 40,
+            end: 56,
+            text: "./a.nix".into(),
+        };
+        assert_eq!(
+            fixes,
+            vec![
+                ("flake.nix:3".to_string(), Some(edit)),
+                ("flake.nix:4".to_string(), None),
+                ("flake.nix:5".to_string(), None),
+            ]
         );
     }
 }

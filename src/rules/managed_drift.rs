@@ -3,6 +3,8 @@
 use rayon::prelude::*;
 use similar::TextDiff;
 
+use crate::fix::Fix;
+
 use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
 
@@ -68,7 +70,11 @@ impl Rule for ManagedDrift {
                             "{path} departs from what its template renders for this repository's answers"
                         ),
                     )
-                    .with_diff(diff),
+                    .with_diff(diff)
+                    .with_autofix(
+                        Fix::replace(path, contents)
+                            .summary("restored from its template (the edits in it are discarded)"),
+                    ),
                 )
             })
             .collect()

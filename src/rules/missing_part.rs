@@ -2,6 +2,9 @@
 
 use super::{Finding, Kind, Rule, RuleInfo, Severity};
 use crate::check::Repo;
+use crate::fix::Fix;
+use crate::layout::auto_import::auto_imports_with;
+use crate::layout::Role;
 
 pub struct MissingPart;
 
@@ -44,8 +47,29 @@ fn missing_parts(repo: &Repo) -> Vec<Finding> {
         .files
         .iter()
         .filter(|file| file.required && !repo.all_files.contains(&file.path))
-        .map(|file| missing(&file.path, file.purpose))
+        .map(|file| {
+            let finding = missing(&file.path, file.purpose);
+            let auto_import = matches!(file.role, Role::ModuleTree(_) | Role::AutoImport);
+            let contents = file.contents.clone().or_else(|| own_auto_import(repo));
+            match contents.filter(|_| auto_import) {
+                Some(text) => finding.with_autofix(
+                    Fix::create(&file.path, text).summary("created: auto-imports its directory"),
+                ),
+                None => finding,
+            }
+        })
         .collect()
+}
+
+/// The text of the repository's own auto-importing `default.nix` (its helper, called its way),
+/// for an adopted repository whose files the templates do not render.
+fn own_auto_import(repo: &Repo) -> Option<String> {
+    let helper = repo.expected.layout().and_then(|l| l.helper_name());
+    repo.files
+        .iter()
+        .filter(|f| f.name() == "default.nix")
+        .find(|f| auto_imports_with(&f.text, helper))
+        .map(|f| f.text.to_string())
 }
 
 /// The package directory of each overlay set of the shape, when absent.
@@ -94,12 +118,26 @@ fn scanned_without_default(repo: &Repo) -> Vec<Finding> {
                     )
                     .with_fix(format!(
                         "Add {default} with `imports = lib.custom.scanPaths ./.;`, or move {sub}/ out of the auto-imported tree."
-                    )),
+                    ))
+                    .with_autofix(scanner_copy(repo, *by, &default)),
                 );
             }
         }
     }
     findings
+}
+
+/// A missing `default.nix` under a scanned directory: the scanning file's own text, when it
+/// auto-imports its own directory (`./.`), so the subdirectory is scanned the same way.
+fn scanner_copy(repo: &Repo, by: usize, default: &str) -> Option<Fix> {
+    let scanner = &repo.files[by];
+    let helper = repo.expected.layout().and_then(|l| l.helper_name());
+    (scanner.name() == "default.nix" && auto_imports_with(&scanner.text, helper)).then(|| {
+        Fix::create(default, scanner.text.to_string()).summary(format!(
+            "created as {} auto-imports its directory",
+            scanner.path
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -98,6 +98,9 @@ pub struct Finding {
     /// The files a finding about a directory stands for (orphans filling it), else empty.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
+    /// The change `check --fix` makes, when the rule knows a safe, mechanical one.
+    #[serde(skip)]
+    pub autofix: Option<crate::fix::Fix>,
 }
 
 impl Finding {
@@ -120,6 +123,7 @@ impl Finding {
             fix: rule.fix.to_string(),
             diff: None,
             files: Vec::new(),
+            autofix: None,
         }
     }
 
@@ -136,6 +140,12 @@ impl Finding {
 
     pub fn with_files(mut self, files: Vec<String>) -> Finding {
         self.files = files;
+        self
+    }
+
+    /// Attaches the change `check --fix` makes for this finding (none: `None`).
+    pub fn with_autofix(mut self, fix: impl Into<Option<crate::fix::Fix>>) -> Finding {
+        self.autofix = fix.into();
         self
     }
 

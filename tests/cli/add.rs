@@ -470,7 +470,7 @@ fn a_repository_not_made_by_new_is_refused_with_how_to_adopt_it() {
         &["add-package", "custom/x"],
     ] {
         refuse(&repo, args, "was not made by `nixscaffold new`");
-        refuse(&repo, args, "To adopt it");
+        refuse(&repo, args, "Run `nixscaffold adopt` first");
     }
 }
 
@@ -496,7 +496,11 @@ fn a_missing_module_tree_is_refused_with_how_to_adopt_it() {
         &["add-module", "darwin/x"],
         "has no darwin module tree: modules/darwin/default.nix is missing",
     );
-    refuse(&repo, &["add-module", "darwin/x"], "To adopt it");
+    refuse(
+        &repo,
+        &["add-module", "darwin/x"],
+        "Run `nixscaffold adopt` first",
+    );
 }
 
 #[test]

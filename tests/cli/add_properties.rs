@@ -190,11 +190,11 @@ proptest! {
 
         let mut outcomes = BTreeMap::new();
         for addition in &first {
-            outcomes.insert(addition.target(), outcome(addition.run(&a), &a));
+            outcomes.insert(format!("{addition:?}"), outcome(addition.run(&a), &a));
         }
         for addition in &second {
             let again = outcome(addition.run(&b), &b);
-            prop_assert_eq!(&outcomes[&addition.target()], &again, "{:?}", addition);
+            prop_assert_eq!(&outcomes[&format!("{addition:?}")], &again, "{:?}", addition);
         }
         // Every addition the repository has room for succeeds, the others are refused.
         for addition in &first {
@@ -211,7 +211,7 @@ proptest! {
                 Addition::User(name) => answers.users.contains(name),
                 _ => false,
             };
-            prop_assert_eq!(outcomes[&addition.target()].is_ok(), fits && !taken, "{:?}: {:?}", addition, outcomes[&addition.target()]);
+            prop_assert_eq!(outcomes[&format!("{addition:?}")].is_ok(), fits && !taken, "{:?}: {:?}", addition, outcomes[&format!("{addition:?}")]);
         }
 
         let (tree_a, tree_b) = (files(&a), files(&b));

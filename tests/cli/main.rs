@@ -5,9 +5,11 @@ mod support;
 
 mod add;
 mod add_properties;
+mod adopt;
 mod check;
 mod docs;
 mod eval;
+mod fix;
 mod git_staging;
 mod hostile;
 mod hostile_check;

@@ -92,7 +92,7 @@ fn prepare(request: &Request) -> Result<(PathBuf, String, Plan)> {
     // A file that records no answers (only `check:`) is refused here: defaults would be a guess.
     let answers = Answers::read(&repo)?.ok_or_else(|| not_adopted(&repo))?;
     let renderer = answers.renderer(&repo)?;
-    let scope = plan::choose_scope(kind, &target, &answers)?;
+    let scope = plan::in_own_layout(plan::choose_scope(kind, &target, &answers)?, &answers)?;
     let layout = plan::choose_layout(kind, request)?;
     let plan = Addition {
         kind,

@@ -12,24 +12,18 @@ use crate::answers::record::{self, RecordEdit};
 use crate::answers::{Answers, Host, ANSWERS_FILE};
 use crate::error::{Error, Result};
 use crate::generate::{self, PlannedFile};
-use crate::layout::auto_import::{auto_imports, left_out, Backend};
+use crate::layout::auto_import::{auto_imports, auto_imports_with, left_out, Backend};
 use crate::layout::growth::{Kind, Layout, Scope, Source};
-use crate::layout::{part, path_of, Ownership, Platform, Role, AUTO_IMPORT_TEMPLATE, MODULES_DIR};
+use crate::layout::{part, path_of, Ownership, Platform, Role, AUTO_IMPORT_TEMPLATE};
 use crate::render::Renderer;
 use crate::write::{present, read_if_present, refuse_links};
 
 /// How to adopt a repository that `add-*` cannot grow yet.
 pub fn adopt() -> String {
-    format!(
-        "To adopt it, give it what `nixscaffold new` writes (`nixscaffold new /tmp/reference --yes` \
-         makes a copy to compare with): a .nixscaffold.yaml naming its `platforms` and option \
-         `namespace`, {} with scanPaths passed to every module system as lib.custom, and for each \
-         platform a {MODULES_DIR}/PLATFORM/default.nix that is only \
-         `{{ lib, ... }}: {{ imports = lib.custom.scanPaths ./.; }}` (or, with `auto-import: import-tree` \
-         in it, {MODULES_DIR}/PLATFORM/ directories that {MODULES_DIR}/default.nix loads with \
-         `inputs.import-tree`). Then run this command again.",
-        path_of(Role::Lib)
-    )
+    "Run `nixscaffold adopt` first: it records the repository's own answers and layout (its \
+     platforms, module roots, helper and how it imports modules) in .nixscaffold.yaml, and \
+     `add-*` then grows it in that layout. Then run this command again."
+        .to_string()
 }
 
 pub struct Plan {
@@ -77,6 +71,25 @@ pub fn choose_scope(kind: &Kind, target: &Target, answers: &Answers) -> Result<S
             word.unwrap_or("scope"),
             target.scope,
             target.text
+        ))),
+    }
+}
+
+/// In an adopted repository (`layout:` recorded), a module tree is where that repository keeps its
+/// modules of the platform.
+pub fn in_own_layout(mut scope: Scope, answers: &Answers) -> Result<Scope> {
+    let (Some(layout), Role::ModuleTree(platform)) = (answers.layout.as_deref(), scope.role) else {
+        return Ok(scope);
+    };
+    match layout.modules.get(&platform) {
+        Some(root) => {
+            scope.root = root.clone();
+            Ok(scope)
+        }
+        None => Err(Error::usage(format!(
+            "{ANSWERS_FILE} records no place for this repository's {platform} modules (`adopt` \
+             could not tell): add `layout: {{ modules: {{ {platform}: DIR }} }}` to it, then run \
+             this again; nothing was added"
         ))),
     }
 }
@@ -139,7 +152,10 @@ impl Addition<'_> {
             self.repo,
             &mut warnings,
         )?;
-        let next = self.renderer.render_path(self.kind.next, &context)?;
+        let next = match (self.answers.layout.is_some(), self.scope.is_tree()) {
+            (true, true) => self.next_in_own_layout(&context),
+            _ => self.renderer.render_path(self.kind.next, &context)?,
+        };
         Ok(Plan {
             files,
             record,
@@ -162,7 +178,7 @@ impl Addition<'_> {
                 self.target.text, self.answers.auto_import
             )));
         }
-        if self.answers.auto_import == Backend::ImportTree {
+        if self.answers.layout.is_none() && self.answers.auto_import == Backend::ImportTree {
             return match present(self.repo, &self.scope.root)? {
                 true => Ok(()),
                 false => Err(Error::usage(format!(
@@ -176,8 +192,35 @@ impl Addition<'_> {
                 ))),
             };
         }
+        if !self.tree_has_default_nix() {
+            // An adopted repository that imports its trees otherwise: the root must exist.
+            if !self.repo.join(&self.scope.root).is_dir() {
+                return Err(Error::usage(format!(
+                    "{}/ does not exist in {} ({ANSWERS_FILE} records it as the {} {} tree); create \
+                     it or correct `layout.modules`, then run this again",
+                    self.scope.root,
+                    self.repo.display(),
+                    self.scope.word,
+                    self.kind.noun
+                )));
+            }
+            if self
+                .answers
+                .layout
+                .as_deref()
+                .is_some_and(|l| l.hand_lists())
+            {
+                warnings.push(format!(
+                    "this repository lists its modules by hand: import the new file from the \
+                     list that imports {}/ (nothing imports it yet)",
+                    self.scope.root
+                ));
+            }
+            return Ok(());
+        }
         let root_file = format!("{}/default.nix", self.scope.root);
         match read_if_present(self.repo, &root_file)? {
+            Some(text) if self.auto_imports(&text) => {}
             Some(text) => warn_unless_auto_import(&root_file, &text, warnings),
             None => {
                 return Err(Error::usage(format!(
@@ -239,6 +282,62 @@ impl Addition<'_> {
         context
     }
 
+    /// What to do after adding a module to an adopted repository's own tree.
+    fn next_in_own_layout(&self, context: &Value) -> String {
+        let option = context["entry"]["option"].as_str().unwrap_or_default();
+        let imported = if !self.tree_has_default_nix() {
+            match self
+                .answers
+                .layout
+                .as_deref()
+                .is_some_and(|l| l.hand_lists())
+            {
+                true => "List it where this tree's modules are imported.".to_string(),
+                false => "The repository's auto-import picks it up.".to_string(),
+            }
+        } else {
+            format!(
+                "{}/default.nix imports it with the repository's helper.",
+                self.scope.root
+            )
+        };
+        format!(
+            "Turn it on with `{option}.enable = true;` in a {} configuration. {imported}",
+            self.scope.word
+        )
+    }
+
+    /// Whether the tree's directories each hold an auto-importing `default.nix`: in the shape, and
+    /// in an adopted repository whose backend is scanPaths-like.
+    fn tree_has_default_nix(&self) -> bool {
+        self.answers.auto_import == Backend::Scanpaths
+            && self
+                .answers
+                .layout
+                .as_deref()
+                .is_none_or(|l| l.needs_default_nix())
+    }
+
+    /// The text of a new directory's `default.nix`: in an adopted repository the tree root's own
+    /// (its helper, called its way), else the template's.
+    fn auto_import_text(&self, context: &Value) -> Result<String> {
+        if self.answers.layout.is_some() {
+            let root_file = format!("{}/default.nix", self.scope.root);
+            if let Some(text) = read_if_present(self.repo, &root_file)? {
+                if self.auto_imports(&text) {
+                    return Ok(text);
+                }
+            }
+        }
+        self.renderer.render(AUTO_IMPORT_TEMPLATE, context)
+    }
+
+    /// Whether `text` auto-imports its directory, with this repository's helper too.
+    fn auto_imports(&self, text: &str) -> bool {
+        let own = self.answers.layout.as_deref().and_then(|l| l.helper_name());
+        auto_imports_with(text, own)
+    }
+
     /// Each new directory between the tree's root and the entry auto-imports its contents (with
     /// scanPaths: a `default.nix`; import-tree needs none).
     fn directories_on_the_way(
@@ -265,11 +364,15 @@ impl Addition<'_> {
             }
             dir = format!("{dir}/{segment}");
             let default = format!("{dir}/default.nix");
+            if !self.tree_has_default_nix() {
+                continue;
+            }
             match read_if_present(self.repo, &default)? {
+                Some(text) if self.auto_imports(&text) => {}
                 Some(text) => warn_unless_auto_import(&default, &text, warnings),
                 None => files.push(PlannedFile {
                     path: default,
-                    contents: self.renderer.render(AUTO_IMPORT_TEMPLATE, context)?,
+                    contents: self.auto_import_text(context)?,
                     ownership: Ownership::Managed,
                 }),
             }
