@@ -293,6 +293,16 @@ impl Repo {
         Checked { findings, distance }
     }
 
+    /// Whether `finding` is a lint inside a file another tool generated (not the user's code to
+    /// fix); a parse error is kept, since Nix cannot read that file either.
+    fn in_generated_file(&self, finding: &Finding) -> bool {
+        finding.kind == rules::Kind::Lint
+            && finding.name != "parse-error"
+            && self
+                .file(&finding.file)
+                .is_some_and(rules::generated::is_generated)
+    }
+
     fn check_in_pool(&self) -> Vec<Finding> {
         let mut findings: Vec<Finding> = rules::registry()
             .par_iter()
@@ -313,6 +323,7 @@ impl Repo {
             })
             .flatten()
             .filter(|f| !self.settings.ignored(&f.file))
+            .filter(|f| !self.in_generated_file(f))
             .collect();
         findings.sort_by(|a, b| {
             (&a.file, a.line, a.column, a.rule, &a.message)

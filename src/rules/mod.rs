@@ -10,6 +10,7 @@ pub mod cache_keys;
 pub mod deep_imports;
 pub mod duplicate_import;
 pub mod flakes;
+pub mod generated;
 pub mod getenv;
 pub mod hand_listed_imports;
 pub mod import_cycle;
