@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use super::flakes;
 use crate::nix::syntax::{
     apply_parts, binding, callee_name, dotted_name, is_builtin, lambda_params,
-    parent_skipping_parens,
+    parent_skipping_parens, static_string, string_parts, unparen, StringPart,
 };
 
 pub struct LegacyPackages;
@@ -28,8 +28,10 @@ perSystem `pkgs`), an output that takes legacyPackages instead silently goes wit
 overlays and config: custom packages are missing and unfree packages fail. Only the same flake \
 counts: every flake.nix is its own root (a template flake under templates/ has its own inputs), and \
 a machine's or a home's `nixpkgs.config` / `nixpkgs.overlays` configure that machine's package set, \
-not the flake's (home-manager and NixOS import nixpkgs again with them). A dev shell of free tools \
-taken from legacyPackages, in a flake that configures no package set of its own, is fine.",
+not the flake's (home-manager and NixOS import nixpkgs again with them). The flake's tool \
+outputs (`formatter`, `devShells`, `checks`, `apps`) may take legacyPackages: free tools need no \
+overlays. So may a package set of another system than the one in scope, on purpose (a VM host's \
+`legacyPackages.\"${arch}-darwin\"`, a literal system the file does not bind as its own).",
     fix: "Use the package set the flake configures: in flake-parts, the perSystem `pkgs` argument; \
 elsewhere the `pkgs` bound to that `import inputs.nixpkgs { … }`, or \
 `legacyPackages.${system}.extend overlay` for one overlay.",
@@ -73,10 +75,16 @@ impl Rule for LegacyPackages {
                 };
                 let (line, _) = decl_file.line_col(decl_offset);
                 let place = format!("{what} in {}:{line}", decl_file.path);
+                let own_systems = own_systems(&file.parsed.syntax());
                 file.parsed
                     .syntax()
                     .descendants()
-                    .filter(|node| is_whole_package_set(node) && !in_configuration(node))
+                    .filter(|node| {
+                        is_whole_package_set(node)
+                            && !in_configuration(node)
+                            && !in_tool_output(node)
+                            && !foreign_system(node, &own_systems)
+                    })
                     .map(|node| {
                         let name = dotted_name(&node).unwrap_or_default().join(".");
                         repo.finding(
@@ -119,6 +127,70 @@ fn is_whole_package_set(node: &SyntaxNode) -> bool {
         .is_some_and(|a| a.kind() == NODE_INHERIT_FROM);
     let extended = parent_skipping_parens(node).is_some_and(|(p, _)| p.kind() == NODE_SELECT);
     !in_inherit && !extended
+}
+
+/// Outputs of tools (a formatter, dev shells, checks, apps): mostly free tools that need none of
+/// the flake's overlays or config, so legacyPackages serves them.
+const TOOL_OUTPUTS: &[&str] = &["formatter", "devShells", "devShell", "checks", "apps"];
+
+/// Whether `node` builds one of the [`TOOL_OUTPUTS`] (`devShells.x86_64-linux.default = …`, or
+/// flake-parts' perSystem `formatter = …`).
+fn in_tool_output(node: &SyntaxNode) -> bool {
+    node.ancestors().any(|a| {
+        binding(&a).is_some_and(|(names, _)| {
+            names
+                .first()
+                .is_some_and(|n| TOOL_OUTPUTS.contains(&n.as_str()))
+        })
+    })
+}
+
+/// Names a file binds its own system to (`system = "x86_64-linux";`, `hostPlatform = …`).
+const SYSTEM_NAMES: &[&str] = &["system", "hostPlatform", "localSystem"];
+
+/// The literal systems a file binds as its own.
+fn own_systems(root: &SyntaxNode) -> Vec<String> {
+    root.descendants()
+        .filter_map(|n| binding(&n))
+        .filter(|(names, _)| {
+            names
+                .last()
+                .is_some_and(|n| SYSTEM_NAMES.contains(&n.as_str()))
+        })
+        .filter_map(|(_, value)| static_string(&unparen(&value)))
+        .collect()
+}
+
+/// Whether `legacyPackages.SYSTEM` selects another system than the one in scope, on purpose (a
+/// VM host's packages, a builder's): a string built from parts (`"${arch}-darwin"`), or a literal
+/// system other than every literal the file binds as its own.
+fn foreign_system(node: &SyntaxNode, own: &[String]) -> bool {
+    let Some(system) = node
+        .children()
+        .find(|c| c.kind() == NODE_ATTRPATH)
+        .and_then(|path| path.children().last())
+    else {
+        return false;
+    };
+    let literal = match system.kind() {
+        NODE_STRING => {
+            let parts = string_parts(&system);
+            let text = parts
+                .iter()
+                .any(|p| matches!(p, StringPart::Text(t) if !t.is_empty()));
+            let interpolated = parts
+                .iter()
+                .any(|p| matches!(p, StringPart::Interpolation(_)));
+            if interpolated {
+                return text;
+            }
+            static_string(&system)
+        }
+        NODE_IDENT => Some(system.text().to_string()),
+        _ => None,
+    };
+    literal
+        .is_some_and(|literal| literal.contains('-') && !own.is_empty() && !own.contains(&literal))
 }
 
 /// Functions that build a machine or a home: the package set handed to them is theirs, and their
@@ -316,12 +388,12 @@ mod tests {
         assert!(run(&LegacyPackages, &files).is_empty());
         // Used for an output too: the flake's own set.
         let also = flake.replace(
-            "devShells.x86_64-linux.default",
-            "packages.x86_64-linux.tool = pkgs.hello;\n      devShells.x86_64-linux.default",
+            "devShells.x86_64-linux.default = import ./shell.nix",
+            "packages.x86_64-linux.tool = pkgs.hello;\n      packages.x86_64-linux.mine = import ./pkgs",
         );
         assert_eq!(
             run(&LegacyPackages, &[("flake.nix", &also)]),
-            vec!["flake.nix:9:68"]
+            vec!["flake.nix:9:59"]
         );
     }
 
@@ -329,13 +401,13 @@ mod tests {
     fn a_modules_own_package_set_is_not_the_flakes() {
         // A NixOS module that imports nixpkgs again for itself (it takes `config`).
         let module = "{ config, inputs, system, ... }:\nlet unfree = import inputs.nixpkgs { inherit system; config.allowUnfree = true; };\nin { environment.systemPackages = [ unfree.steam ]; }";
-        let flake = "{ outputs = { nixpkgs, ... }: { devShells.x86_64-linux.default = import ./shell.nix { pkgs = nixpkgs.legacyPackages.x86_64-linux; }; }; }";
+        let flake = "{ outputs = { nixpkgs, ... }: { packages.x86_64-linux = import ./pkgs { pkgs = nixpkgs.legacyPackages.x86_64-linux; }; }; }";
         let files = [("flake.nix", flake), ("hosts/pc/steam.nix", module)];
         assert!(run(&LegacyPackages, &files).is_empty());
         // A helper of `system` that the outputs use is the flake's.
         let helper = "{ inputs }: { mkPkgs = system: import inputs.nixpkgs { inherit system; overlays = [ ]; }; }";
         let files = [("flake.nix", flake), ("lib/pkgs.nix", helper)];
-        assert_eq!(run(&LegacyPackages, &files), vec!["flake.nix:1:94"]);
+        assert_eq!(run(&LegacyPackages, &files), vec!["flake.nix:1:80"]);
     }
 
     #[test]
@@ -353,5 +425,27 @@ mod tests {
             ),
         ];
         assert_eq!(run(&LegacyPackages, &files), vec!["shell.nix:1:14"]);
+    }
+
+    #[test]
+    fn tool_outputs_may_take_legacy_packages() {
+        // The flake's own set is configured; its formatter, dev shells, checks and apps take tools.
+        let parts = "{ inputs, ... }: {\n  perSystem = { system, ... }: {\n    _module.args.pkgs = import inputs.nixpkgs { inherit system; overlays = [ inputs.self.overlays.default ]; };\n    formatter = (inputs.nixpkgs.legacyPackages.${system}).nixfmt-tree;\n    devShells.default = import ../shell.nix { pkgs = inputs.nixpkgs.legacyPackages.${system}; };\n    checks = import ../checks { pkgs = inputs.nixpkgs.legacyPackages.${system}; };\n    apps = import ../apps { pkgs = inputs.nixpkgs.legacyPackages.${system}; };\n    packages = import ../pkgs { pkgs = inputs.nixpkgs.legacyPackages.${system}; };\n  };\n}";
+        let files = [
+            ("flake.nix", "{ outputs = _: { }; }"),
+            ("parts/pkgs.nix", parts),
+        ];
+        // Only the packages output is reported.
+        assert_eq!(run(&LegacyPackages, &files), vec!["parts/pkgs.nix:8:40"]);
+    }
+
+    #[test]
+    fn another_systems_package_set_is_deliberate() {
+        let flake = "{\n  outputs = { nixpkgs, ... }: let\n    system = \"x86_64-linux\";\n    pkgs = import nixpkgs { inherit system; overlays = [ ]; };\n  in {\n    packages.${system}.default = pkgs.hello;\n    nixosModules.vm = { arch, ... }: { virtualisation.host.pkgs = nixpkgs.legacyPackages.\"${arch}-darwin\"; };\n    nixosModules.builder = { builder.pkgs = nixpkgs.legacyPackages.aarch64-linux; };\n    lib.same = nixpkgs.legacyPackages.x86_64-linux;\n    lib.scoped = nixpkgs.legacyPackages.${system};\n  };\n}";
+        // The foreign systems are fine; the flake's own system, literal or in scope, is not.
+        assert_eq!(
+            run(&LegacyPackages, &[("flake.nix", flake)]),
+            vec!["flake.nix:10:18", "flake.nix:9:16"]
+        );
     }
 }
