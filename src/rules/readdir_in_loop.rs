@@ -175,12 +175,7 @@ impl RecursiveFunction {
     /// The parameters that every recursive call passes something other than themselves: a
     /// derived value (`dir + "/${n}"`), or nothing yet (a partial application the loop completes).
     fn derived_params(&self) -> Vec<String> {
-        let params: Vec<Option<String>> = self
-            .lambdas
-            .iter()
-            .rev()
-            .map(|lambda| simple_param(lambda))
-            .collect();
+        let params: Vec<Option<String>> = self.lambdas.iter().rev().map(simple_param).collect();
         let mut names = Vec::new();
         for (position, lambda) in self.lambdas.iter().rev().enumerate() {
             let same = |args: &Vec<SyntaxNode>| {
