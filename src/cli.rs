@@ -412,7 +412,8 @@ pub struct NewArgs {
     #[arg(long = "overlay", value_name = "SET")]
     pub overlays: Vec<OverlaySet>,
 
-    /// Option namespace of generated modules (options.NAMESPACE.…) [default: from the name]
+    /// Option namespace of generated modules (options.NAMESPACE.…); never a top-level option such
+    /// as config, nix or home [default: from the name, or `my` when the name is such an option]
     #[arg(long, value_name = "NAME")]
     pub namespace: Option<String>,
 

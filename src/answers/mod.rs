@@ -505,6 +505,7 @@ fn resolve_names(
     check_attr_name(&namespace).map_err(|why| {
         format!("namespace `{namespace}` is not a valid Nix attribute name: {why}")
     })?;
+
     let description = description
         .unwrap_or_else(|| format!("{name}: machines and homes, in the nixscaffold shape"));
     if description.contains(['"', '\\', '$', '\n']) {
@@ -666,7 +667,8 @@ pub fn default_systems(platforms: &[Platform]) -> Vec<String> {
     systems.into_iter().map(String::from).collect()
 }
 
-/// A namespace from a repository name: `my.config` becomes `my-config`, `2024` becomes `my`.
+/// A namespace from a repository name: `my.config` becomes `my-config`; `2024`, and a name that is
+/// a top-level option (`config`, `nix`, `home`), become the safe word `my`.
 pub fn default_namespace(name: &str) -> String {
     let cleaned: String = name
         .chars()
@@ -680,9 +682,10 @@ pub fn default_namespace(name: &str) -> String {
         .collect::<String>()
         .trim_matches('-')
         .to_string();
-    if check_attr_name(&cleaned).is_ok() {
+    use crate::layout::namespace::{collision, SAFE_NAMESPACE};
+    if check_attr_name(&cleaned).is_ok() && collision(&cleaned).is_none() {
         cleaned
     } else {
-        "my".to_string()
+        SAFE_NAMESPACE.to_string()
     }
 }

@@ -39,6 +39,14 @@ pub fn run(args: &NewArgs) -> Result<i32> {
             None => Error::usage(message),
         })?;
 
+    // A recorded repository keeps the namespace it has; a new one never starts with a broken one.
+    if let Some(why) = crate::layout::namespace::collision(&answers.namespace) {
+        return Err(Error::usage(format!(
+            "namespace `{}` cannot be used: {why}",
+            answers.namespace
+        )));
+    }
+
     // The override is recorded (absolute), so that `check` and `add-*` render what `new` rendered.
     let renderer = match &args.template {
         Some(dir) => {

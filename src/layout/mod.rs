@@ -10,6 +10,7 @@ pub mod auto_import;
 pub mod dirs;
 pub mod expected;
 pub mod growth;
+pub mod namespace;
 pub mod overlay;
 pub mod platform;
 

@@ -413,6 +413,11 @@ fn bad_answers_are_usage_errors_that_name_the_value() {
         (&["--cache", "https://x.org=nokey"], "NAME:BASE64"),
         (&["--name", "a\"b"], "name `a\"b` cannot be used"),
         (&["--namespace", "in"], "namespace `in`"),
+        (
+            &["--namespace", "nix"],
+            "`nix` is a top-level option of NixOS, nix-darwin or home-manager",
+        ),
+        (&["--namespace", "config"], "is a section of every module"),
     ];
     for (args, message) in cases {
         let scratch = scratch();
@@ -427,6 +432,26 @@ fn bad_answers_are_usage_errors_that_name_the_value() {
             "{args:?} wrote something"
         );
     }
+}
+
+#[test]
+fn a_directory_named_like_a_top_level_option_gets_the_safe_namespace() {
+    for dir in ["config", "nix", "home", "system"] {
+        let scratch = scratch();
+        nixscaffold(scratch.path())
+            .args(["new", dir, "--yes", "--no-git", "--platform", "home"])
+            .assert()
+            .success();
+        let answers = nixscaffold::answers::Answers::read(&scratch.path().join(dir))
+            .unwrap()
+            .unwrap();
+        assert_eq!(answers.name, dir);
+        assert_eq!(answers.namespace, "my", "{dir}");
+    }
+    // An ordinary name is still the namespace.
+    let (_scratch, repo) = new_repo(&["--name", "dotfiles", "--platform", "home"]);
+    let answers = nixscaffold::answers::Answers::read(&repo).unwrap().unwrap();
+    assert_eq!(answers.namespace, "dotfiles");
 }
 
 #[test]
