@@ -72,8 +72,19 @@ pub fn hosts(_: &mut SchemaGenerator) -> Schema {
     )
 }
 
+/// `NAME` or `NAME@HOST`, each an attribute name.
 pub fn users(_: &mut SchemaGenerator) -> Schema {
-    optional_list(attr_name(), 0)
+    let name = ATTR_NAME_PATTERN
+        .trim_start_matches('^')
+        .trim_end_matches('$');
+    let mut user = attr_name();
+    user["pattern"] = serde_json::json!(format!("^{name}(@{name})?$"));
+    optional_list(user, 0)
+}
+
+/// A NixOS release: `YY.05` or `YY.11` (`layout::choices::check_release`).
+pub fn state_version(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["string", "null"], "pattern": "^[0-9]{2}\\.(05|11)$" })
 }
 
 pub fn caches(_: &mut SchemaGenerator) -> Schema {

@@ -399,9 +399,30 @@ pub struct NewArgs {
     #[arg(long = "host", value_name = "PLATFORM/NAME[@SYSTEM]")]
     pub hosts: Vec<String>,
 
-    /// home-manager user to create; repeatable [default: user]
-    #[arg(long = "user", value_name = "NAME")]
+    /// User: the first is every machine's account (NixOS: a normal user in wheel; darwin:
+    /// system.primaryUser); with home-manager, each gets a home; NAME@HOST is NAME's home on HOST
+    /// only; repeatable [default: user]
+    #[arg(long = "user", value_name = "NAME[@HOST]")]
     pub users: Vec<String>,
+
+    /// The NixOS / home-manager release the machines and homes were first installed with, their
+    /// stateVersion: set once, never bump it [default: 26.11, for a machine installed today]
+    #[arg(long, value_name = "YY.MM")]
+    pub state_version: Option<String>,
+
+    /// How home-manager is used: standalone (homeConfigurations), module (inside every machine:
+    /// home-manager.users.NAME) or both [default: standalone]
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub home_manager: Option<crate::layout::choices::HomeManager>,
+
+    /// CI workflow to write: github (.github/workflows/check.yml) or none [default: github]
+    #[arg(long, value_enum, value_name = "CI")]
+    pub ci: Option<crate::layout::choices::Ci>,
+
+    /// Linter that `nix flake check` runs: deadnix, statix; repeatable or comma-separated
+    /// [default: none]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LINTER")]
+    pub lint: Vec<crate::layout::choices::Lint>,
 
     /// Binary cache: a known one (nix-community, numtide, lix, yazi, wezterm, hyprland, garnix,
     /// devenv) or URL=KEY; repeatable [default: nix-community]
@@ -555,6 +576,11 @@ pub struct AddHostArgs {
     /// repository's systems that runs the platform]
     #[arg(value_name = "PLATFORM/NAME[@SYSTEM]")]
     pub target: OsString,
+    /// The machine's stateVersion, for a machine installed before: the NixOS release it was
+    /// first installed with (e.g. 24.05), or nix-darwin's number (1-7) [default: the repository's
+    /// `state_version` for NixOS, 7 for darwin]
+    #[arg(long, value_name = "VERSION")]
+    pub state_version: Option<String>,
     #[command(flatten)]
     pub add: AddArgs,
 }

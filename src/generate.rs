@@ -3,16 +3,12 @@
 
 use serde_json::{json, Value};
 
-use crate::answers::{Answers, Backend, OverlaySet, Platform, ANSWERS_FILE};
+use crate::answers::{split_user, Answers, Backend, Host, OverlaySet, Platform, ANSWERS_FILE};
+use crate::layout::choices::DARWIN_STATE_VERSION;
 use crate::error::Result;
 use crate::layout::{auto_import, dirs, parts, Ownership, Part, Role, Slot};
 use crate::render::Renderer;
 
-/// Release numbers the starter files pin, matching the nixpkgs, home-manager and nix-darwin the
-/// generated flake locks today.
-const NIXOS_STATE_VERSION: &str = "26.11";
-const HOME_STATE_VERSION: &str = "26.11";
-const DARWIN_STATE_VERSION: u32 = 7;
 
 /// One file to write: a path relative to the repository (always with `/`) and its contents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,12 +62,20 @@ pub fn context(answers: &Answers) -> Value {
             "home": dirs::HOME_DIR,
         },
         "systems": answers.systems,
-        "hosts": answers.hosts.iter().map(|h| json!({
-            "platform": h.platform.as_str(),
-            "name": h.name,
-            "system": answers.host_system(h),
-        })).collect::<Vec<_>>(),
+        "hosts": answers.hosts.iter().map(|h| host_context(answers, h)).collect::<Vec<_>>(),
         "users": answers.users,
+        "account": account(answers),
+        "machines": answers.platforms.iter().any(|p| p.has_machines()),
+        "home_manager": {
+            "standalone": answers.home_manager.standalone() && answers.has(Platform::Home),
+            "module": answers.home_manager.module(),
+        },
+        "ci": answers.ci == crate::layout::choices::Ci::Github,
+        "lint": answers.lint.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        "lints": {
+            "deadnix": answers.lint.contains(&crate::layout::choices::Lint::Deadnix),
+            "statix": answers.lint.contains(&crate::layout::choices::Lint::Statix),
+        },
         "caches": answers.caches.iter().map(|c| json!({
             "name": c.preset.clone().unwrap_or_else(|| c.url.clone()),
             "url": c.url,
@@ -84,19 +88,50 @@ pub fn context(answers: &Answers) -> Value {
         "auto_import": answers.auto_import.as_str(),
         "import_tree": import_tree,
         "home_system": answers.home_system(),
+        "state_version": answers.state_version,
     });
     with_fixed(context, &fixed_context())
 }
 
 /// The context values that come from this version's code rather than from the answers: the
-/// version and the release numbers starter files pin. A stored version records its own (`history`),
-/// so that what it rendered can be rendered again.
+/// version. A stored version records its own (`history`), with the release numbers its starter
+/// files pinned, so that what it rendered can be rendered again; this version's come from the
+/// answers (`state_version`) and `layout::choices`.
 pub fn fixed_context() -> Value {
     json!({
         "version": env!("CARGO_PKG_VERSION"),
-        "nixos_state_version": NIXOS_STATE_VERSION,
-        "home_state_version": HOME_STATE_VERSION,
-        "darwin_state_version": DARWIN_STATE_VERSION,
+    })
+}
+
+/// The machines' account: the first user's name (without `@HOST`).
+fn account(answers: &Answers) -> String {
+    answers
+        .users
+        .first()
+        .map_or(crate::answers::DEFAULT_USER, |user| split_user(user).0)
+        .to_string()
+}
+
+/// What a user's template sees as `user`: the entry (`alice@laptop`), the account name (`alice`);
+/// the home directory follows the platform in Nix (`/Users/NAME` on darwin).
+fn user_context(user: &str) -> Value {
+    let (name, host) = split_user(user);
+    json!({ "entry": user, "name": name, "host": host })
+}
+
+/// What a machine's templates see as `host`: its name, system, account and stateVersion (the
+/// recorded release on NixOS, nix-darwin's own number on darwin).
+pub fn host_context(answers: &Answers, host: &Host) -> Value {
+    let state_version = match host.platform {
+        Platform::Darwin => json!(DARWIN_STATE_VERSION),
+        _ => json!(answers.state_version),
+    };
+    json!({
+        "platform": host.platform.as_str(),
+        "name": host.name,
+        "system": answers.host_system(host),
+        "user": account(answers),
+        "state_version": state_version,
     })
 }
 
@@ -143,32 +178,20 @@ pub fn instances(part: &Part, answers: &Answers, base: &Value) -> Vec<Instance> 
             context,
         }
     };
-    match (part.path.slot, part.role) {
-        (Some(Slot::Host), Role::HostDir(platform)) => answers
+    if let (Some(Slot::Host), Some(platform)) = (part.path.slot, part.role.host_platform()) {
+        return answers
             .hosts
             .iter()
             .filter(|h| h.platform == platform)
-            .map(|h| {
-                let host = json!({ "name": h.name, "system": answers.host_system(h) });
-                with(Some(&h.name), "host", host)
-            })
+            .map(|h| with(Some(&h.name), "host", host_context(answers, h)))
+            .collect();
+    }
+    match (part.path.slot, part.role) {
+        (Some(_), _) => answers
+            .users
+            .iter()
+            .map(|user| with(Some(user), "user", user_context(user)))
             .collect(),
-        (Some(_), _) => {
-            let darwin_home = answers.home_system().ends_with("-darwin");
-            answers
-                .users
-                .iter()
-                .map(|user| {
-                    let home = if darwin_home {
-                        format!("/Users/{user}")
-                    } else {
-                        format!("/home/{user}")
-                    };
-                    let value = json!({ "name": user, "home_directory": home });
-                    with(Some(user), "user", value)
-                })
-                .collect()
-        }
         (None, Role::ModuleTree(platform)) => {
             vec![with(None, "platform", json!({ "name": platform.as_str() }))]
         }
@@ -207,6 +230,37 @@ pub fn plan_shape(
 /// `add-host` and `add-user` write, so they match what `new` writes.
 pub fn plan_part(part: &Part, answers: &Answers, renderer: &Renderer) -> Result<Vec<PlannedFile>> {
     render_instances(part, answers, &context(answers), renderer)
+}
+
+/// The files of one machine's directory (its `default.nix` and, on NixOS, its hardware
+/// placeholder), as `new` renders them; `state_version` replaces the stateVersion it would get (a
+/// machine installed before).
+pub fn plan_host(
+    answers: &Answers,
+    host: &Host,
+    state_version: Option<Value>,
+    renderer: &Renderer,
+) -> Result<Vec<PlannedFile>> {
+    let mut one = answers.clone();
+    one.hosts = vec![host.clone()];
+    let base = context(&one);
+    let mut files = Vec::new();
+    for part in parts()
+        .iter()
+        .filter(|part| part.role.host_platform() == Some(host.platform))
+    {
+        for mut instance in instances(part, &one, &base) {
+            if let Some(version) = &state_version {
+                instance.context["host"]["state_version"] = version.clone();
+            }
+            files.push(PlannedFile {
+                contents: renderer.render(part.template, &instance.context)?,
+                path: instance.path,
+                ownership: part.ownership,
+            });
+        }
+    }
+    Ok(files)
 }
 
 fn render_instances(

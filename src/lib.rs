@@ -59,12 +59,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Manpage(args) => commands::completions::manpage(args.dir.as_deref()),
         Command::Templates(args) => commands::templates::run(args.vars),
         Command::ReleaseShape => commands::release::shape(),
-        Command::AddModule(a) => add::from_cli(&growth::MODULE, &a.target, &a.add, Some(&a.layout)),
-        Command::AddHost(a) => add::from_cli(&growth::HOST, &a.target, &a.add, None),
-        Command::AddUser(a) => add::from_cli(&growth::USER, &a.target, &a.add, None),
+        Command::AddModule(a) => add::from_cli(&growth::MODULE, &a.target, &a.add, Some(&a.layout), None),
+        Command::AddHost(a) => add::from_cli(
+            &growth::HOST,
+            &a.target,
+            &a.add,
+            None,
+            a.state_version.as_deref(),
+        ),
+        Command::AddUser(a) => add::from_cli(&growth::USER, &a.target, &a.add, None, None),
         Command::Schema => commands::schema::run(),
         Command::AddPackage(a) => {
-            add::from_cli(&growth::PACKAGE, &a.target, &a.add, Some(&a.layout))
+            add::from_cli(&growth::PACKAGE, &a.target, &a.add, Some(&a.layout), None)
         }
         Command::Check(args) => commands::check::run(&args),
         Command::Adopt(args) => commands::adopt::run(&args),

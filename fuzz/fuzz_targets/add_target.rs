@@ -136,6 +136,7 @@ fuzz_target!(|data: &[u8]| {
         as_dir: flags & 2 != 0,
         dry_run: flags & 4 != 0,
         no_git: true,
+        state_version: None,
     });
     let after = tree(&fixture.top);
     if let Err(Error::Internal(message)) = &result {

@@ -24,6 +24,7 @@ pub use self::layout::LayoutAnswers;
 pub const ANSWERS_FILE: &str = ".nixscaffold.yaml";
 
 pub use crate::layout::auto_import::Backend;
+pub use crate::layout::choices::{Ci, HomeManager, Lint};
 pub use crate::layout::overlay::OverlaySet;
 pub use crate::layout::platform::Platform;
 
@@ -172,6 +173,15 @@ pub struct Answers {
     pub layout: Option<Box<LayoutAnswers>>,
     /// The folder whose templates replace the built-in ones (`new --template`), absolute.
     pub templates: Option<PathBuf>,
+    /// The NixOS and home-manager release the machines and homes were first installed with: their
+    /// `stateVersion`. Set once, never bumped.
+    pub state_version: String,
+    /// How home-manager configurations are used: standalone, inside the machines, or both.
+    pub home_manager: HomeManager,
+    /// The CI workflow.
+    pub ci: Ci,
+    /// The linters `nix flake check` runs.
+    pub lint: Vec<Lint>,
 }
 
 impl Answers {
@@ -213,6 +223,10 @@ impl Answers {
             auto_import: Some(self.auto_import),
             layout: self.layout.as_deref().cloned(),
             templates: self.templates.clone(),
+            state_version: Some(self.state_version.clone()),
+            home_manager: Some(self.home_manager),
+            ci: Some(self.ci),
+            lint: Some(self.lint.clone()),
             check: None,
             eval: None,
         }
@@ -222,6 +236,13 @@ impl Answers {
     pub fn to_yaml(&self) -> Result<String> {
         let body = serde_saphyr::to_string(&self.to_file())
             .map_err(|e| Error::Internal(format!("cannot write the answers as YAML: {e}")))?;
+        let body = body.replacen(
+            "\nstate_version:",
+            "\n# The release the machines and homes were first installed with: set once, never bump it\n\
+             # (it is not the nixpkgs version; a new machine gets its own with add-host --state-version).\n\
+             state_version:",
+            1,
+        );
         Ok(format!(
             "# The answers that made this repository, read by `nixscaffold add-*` and `check`.\n\
              # Edit with care; `nixscaffold new --config {ANSWERS_FILE}` reproduces the repository.\n{body}"
@@ -343,7 +364,8 @@ pub struct AnswersFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "crate::answers_schema::hosts")]
     pub hosts: Option<Vec<String>>,
-    /// home-manager users [default: user].
+    /// Users: the first is the machines' account (see `account`); with the home platform each
+    /// has a home, `NAME@HOST` on the machine HOST only [default: user].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "crate::answers_schema::users")]
     pub users: Option<Vec<String>>,
@@ -372,6 +394,21 @@ pub struct AnswersFile {
     /// `check` and `add-*` render with the same templates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<PathBuf>,
+    /// The NixOS / home-manager release the machines and homes were first installed with, their
+    /// `stateVersion` (`YY.05` or `YY.11`); set once, never bumped [default: 26.11].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::answers_schema::state_version")]
+    pub state_version: Option<String>,
+    /// How home-manager is used: `standalone`, `module` (inside every machine) or `both`
+    /// [default: standalone].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_manager: Option<HomeManager>,
+    /// `github` or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci: Option<Ci>,
+    /// Linters that `nix flake check` runs: `deadnix`, `statix` [default: none].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lint: Option<Vec<Lint>>,
     /// Settings of `nixscaffold check`: rules off or with a severity, ignored paths. Not an answer.
     #[serde(default, skip_serializing)]
     pub check: Option<CheckSection>,
@@ -415,6 +452,10 @@ impl AnswersFile {
             namespace,
             auto_import,
             layout,
+            state_version,
+            home_manager,
+            ci,
+            lint,
         } = self;
         name.is_some()
             || description.is_some()
@@ -427,6 +468,10 @@ impl AnswersFile {
             || namespace.is_some()
             || auto_import.is_some()
             || layout.is_some()
+            || state_version.is_some()
+            || home_manager.is_some()
+            || ci.is_some()
+            || lint.is_some()
     }
 
     /// Fields of `over` win over ours.
@@ -445,6 +490,10 @@ impl AnswersFile {
             auto_import: over.auto_import.or(self.auto_import),
             layout: over.layout.or(self.layout),
             templates: over.templates.or(self.templates),
+            state_version: over.state_version.or(self.state_version),
+            home_manager: over.home_manager.or(self.home_manager),
+            ci: over.ci.or(self.ci),
+            lint: over.lint.or(self.lint),
             check: over.check.or(self.check),
             eval: over.eval.or(self.eval),
         }
@@ -459,7 +508,7 @@ impl AnswersFile {
         let platforms = resolve_platforms(self.platforms)?;
         let systems = resolve_systems(self.systems, &platforms)?;
         let hosts = resolve_hosts(self.hosts, &platforms, &systems)?;
-        let users = resolve_users(self.users, &platforms)?;
+        let users = resolve_users(self.users)?;
         let caches = resolve_caches(self.caches)?;
         let overlays = resolve_overlays(self.overlays, &platforms);
         let templates = self.templates;
@@ -468,6 +517,14 @@ impl AnswersFile {
             layout.validate()?;
         }
         let layout = self.layout.map(Box::new);
+        let state_version = self
+            .state_version
+            .unwrap_or_else(|| crate::layout::choices::DEFAULT_STATE_VERSION.to_string());
+        crate::layout::choices::check_release(&state_version)?;
+        let home_manager = resolve_home_manager(self.home_manager, &platforms)?;
+        let mut lint = self.lint.unwrap_or_default();
+        lint.sort();
+        lint.dedup();
         Ok(Answers {
             name,
             description,
@@ -481,6 +538,10 @@ impl AnswersFile {
             auto_import,
             layout,
             templates,
+            state_version,
+            home_manager,
+            ci: self.ci.unwrap_or_default(),
+            lint,
         })
     }
 }
@@ -599,28 +660,57 @@ fn resolve_hosts(
     Ok(hosts)
 }
 
-fn resolve_users(users: Option<Vec<String>>, platforms: &[Platform]) -> Resolved<Vec<String>> {
-    let home = platforms.contains(&Platform::Home);
-    let users = match users {
-        Some(users) if home => users,
-        Some(users) if !users.is_empty() => {
-            return Err(
-                "users are home-manager configurations: add the home platform to have them".into(),
-            )
-        }
-        Some(_) => Vec::new(),
-        None if home => vec![DEFAULT_USER.to_string()],
-        None => Vec::new(),
-    };
+/// The users: each one's home-manager configuration (with the home platform), and the first is
+/// every machine's account (its `users.users` entry on NixOS, `system.primaryUser` on darwin).
+/// `NAME@HOST` is NAME's home on the machine HOST (home-manager looks `USER@HOSTNAME` up first).
+fn resolve_users(users: Option<Vec<String>>) -> Resolved<Vec<String>> {
+    let users = users.unwrap_or_else(|| vec![DEFAULT_USER.to_string()]);
     let mut seen = Vec::new();
     for user in &users {
-        check_attr_name(user).map_err(|why| format!("`{user}` is not a valid user name: {why}"))?;
+        check_user(user)?;
         if seen.contains(&user) {
             return Err(format!("user `{user}` is given twice"));
         }
         seen.push(user);
     }
     Ok(users)
+}
+
+/// Checks a user entry, `NAME` or `NAME@HOST`.
+pub fn check_user(user: &str) -> Resolved<()> {
+    let (name, host) = split_user(user);
+    check_attr_name(name).map_err(|why| format!("`{user}` is not a valid user name: {why}"))?;
+    if let Some(host) = host {
+        check_attr_name(host).map_err(|why| {
+            format!("`{user}`: `{host}` is not a valid host name (NAME@HOST): {why}")
+        })?;
+    }
+    Ok(())
+}
+
+/// A user entry's account name and, for `NAME@HOST`, its machine.
+pub fn split_user(user: &str) -> (&str, Option<&str>) {
+    match user.split_once('@') {
+        Some((name, host)) => (name, Some(host)),
+        None => (user, None),
+    }
+}
+
+/// home-manager inside the machines needs the home platform and a machine platform.
+fn resolve_home_manager(
+    chosen: Option<HomeManager>,
+    platforms: &[Platform],
+) -> Resolved<HomeManager> {
+    let mode = chosen.unwrap_or_default();
+    let machines = platforms.iter().any(|p| p.has_machines());
+    if mode != HomeManager::Standalone && !(machines && platforms.contains(&Platform::Home)) {
+        return Err(format!(
+            "home-manager `{}` puts the users into NixOS or nix-darwin machines: choose the home \
+             platform and a machine platform (nixos or darwin), or --home-manager standalone",
+            if mode == HomeManager::Module { "module" } else { "both" }
+        ));
+    }
+    Ok(mode)
 }
 
 fn resolve_caches(texts: Option<Vec<String>>) -> Resolved<Vec<Cache>> {

@@ -182,25 +182,39 @@ fn flags_as_answers(args: &NewArgs) -> AnswersFile {
         auto_import: args.auto_import,
         layout: None,
         templates: None,
+        state_version: args.state_version.clone(),
+        home_manager: args.home_manager,
+        ci: args.ci,
+        lint: (!args.lint.is_empty()).then(|| args.lint.clone()),
         check: None,
         eval: None,
     }
 }
 
 fn print_next_steps(dir: &Path, answers: &Answers) {
-    let mut steps: Vec<(String, String)> = vec![
-        (format!("cd {}", dir.display()), String::new()),
-        ("nix flake show".into(), "the outputs".into()),
-    ];
+    let mut steps: Vec<(String, String)> = Vec::new();
+    if dir != Path::new(".") {
+        steps.push((format!("cd {}", dir.display()), String::new()));
+    }
+    steps.push(("nix flake show".into(), "the outputs".into()));
     for host in &answers.hosts {
         let row = host.platform.row();
-        let step = format!("{} switch --flake .#{}", row.rebuild, host.name);
-        steps.push((step, format!("{} {}", row.label, host.name)));
+        if host.platform == Platform::Nixos {
+            let hardware = crate::layout::part(crate::layout::Role::HostHardware(Platform::Nixos))
+                .map(|part| part.path.render(Some(&host.name)))
+                .unwrap_or_default();
+            let step = format!("nixos-generate-config --show-hardware-config > {hardware}");
+            steps.push((step, format!("on {}, before its first switch", host.name)));
+        }
+        let step = format!("{} switch --flake .#{}", row.first_switch, host.name);
+        steps.push((step, format!("{} {}: first switch", row.label, host.name)));
     }
-    for user in &answers.users {
-        let row = Platform::Home.row();
-        let step = format!("{} switch --flake .#{user}", row.rebuild);
-        steps.push((step, format!("{} of {user}", row.label)));
+    if answers.has(Platform::Home) && answers.home_manager.standalone() {
+        for user in &answers.users {
+            let row = Platform::Home.row();
+            let step = format!("{} switch --flake .#{user}", row.first_switch);
+            steps.push((step, format!("{} of {user}: first switch", row.label)));
+        }
     }
     let module = format!("nixscaffold add-module {}/NAME", answers.platforms[0]);
     steps.push((module, "grow it".into()));

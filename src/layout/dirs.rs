@@ -14,3 +14,5 @@ pub const PKGS_DIR: &str = "pkgs";
 pub const HOSTS_DIR: &str = "hosts";
 /// One directory per home-manager user.
 pub const HOME_DIR: &str = "home";
+/// GitHub Actions workflows.
+pub const WORKFLOWS_DIR: &str = ".github/workflows";

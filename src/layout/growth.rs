@@ -166,7 +166,9 @@ pub static HOST: Kind = Kind {
     record: Record::Hosts,
     next:
         "It is {{scope.outputs}}.{{entry.name}} ({{entry.system}}), discovered from its directory \
-           by {{dirs.flake}}/configurations.nix: `{{scope.rebuild}} switch --flake .#{{entry.name}}`.",
+           by {{dirs.flake}}/configurations.nix: `{{scope.rebuild}} switch --flake .#{{entry.name}}`.\
+           {{#if (eq scope.word \"nixos\")}} Before its first switch, replace {{scope.root}}/{{entry.name}}/hardware-configuration.nix \
+           with the machine's own: `nixos-generate-config --show-hardware-config`.{{/if}}",
 };
 
 pub static USER: Kind = Kind {

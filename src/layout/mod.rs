@@ -7,6 +7,7 @@
 //! ([`platform`], [`overlay`]) name their words once; every path is built from those.
 
 pub mod auto_import;
+pub mod choices;
 pub mod dirs;
 pub mod expected;
 pub mod growth;
@@ -64,6 +65,10 @@ pub enum Role {
     PackageDir(OverlaySet),
     /// One machine's directory.
     HostDir(Platform),
+    /// A NixOS machine's `hardware-configuration.nix`, a placeholder until the machine's own.
+    HostHardware(Platform),
+    /// The CI workflow.
+    Workflow,
     /// One home-manager user's directory.
     UserDir,
     /// Documentation and tool files: README, `.gitignore`.
@@ -74,11 +79,22 @@ impl Role {
     /// Whether a repository with these answers has this part.
     pub fn applies(self, answers: &Answers) -> bool {
         match self {
-            Role::ModuleTree(platform) | Role::HostDir(platform) => answers.has(platform),
+            Role::ModuleTree(platform) | Role::HostDir(platform) | Role::HostHardware(platform) => {
+                answers.has(platform)
+            }
+            Role::Workflow => answers.ci == choices::Ci::Github,
             Role::UserDir => answers.has(Platform::Home),
             Role::PackageDir(set) => answers.has_overlay(set),
             Role::Overlays => !answers.overlays.is_empty(),
             _ => true,
+        }
+    }
+
+    /// The machine platform of a part in each machine's directory.
+    pub fn host_platform(self) -> Option<Platform> {
+        match self {
+            Role::HostDir(platform) | Role::HostHardware(platform) => Some(platform),
+            _ => None,
         }
     }
 
@@ -410,6 +426,16 @@ fn entry_parts() -> Vec<Part> {
             false,
             purpose,
         ));
+        if platform == Platform::Nixos {
+            parts.push(part(
+                PathPattern::each(platform.config_root(), Slot::Host, "hardware-configuration.nix"),
+                "hosts/hardware-configuration.nix",
+                Role::HostHardware(platform),
+                Starter,
+                false,
+                "the machine's hardware, from nixos-generate-config",
+            ));
+        }
     }
     parts.push(part(
         PathPattern::each(Platform::Home.config_root(), Slot::User, "default.nix"),
@@ -418,6 +444,14 @@ fn entry_parts() -> Vec<Part> {
         Starter,
         false,
         "a home-manager user",
+    ));
+    parts.push(part(
+        PathPattern::at(WORKFLOWS_DIR, "check.yml"),
+        "workflows/check.yml",
+        Role::Workflow,
+        Starter,
+        false,
+        "CI: nix flake check and nixscaffold check on every push",
     ));
     parts.push(part(
         PathPattern::at("", ".gitignore"),

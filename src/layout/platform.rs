@@ -43,6 +43,8 @@ pub struct PlatformRow {
     pub configurations: &'static str,
     /// The command that switches to one configuration (before `switch --flake .#NAME`).
     pub rebuild: &'static str,
+    /// The same for the first switch, before the tool itself is installed.
+    pub first_switch: &'static str,
     /// The machine `new` makes when no host is given; `None` for a platform without machines.
     pub default_host: Option<&'static str>,
     /// The end of the systems that run it (`-linux`); `None`: every system.
@@ -61,6 +63,7 @@ pub const PLATFORMS: [PlatformRow; 3] = [
         module_output: "nixosModules",
         configurations: "nixosConfigurations",
         rebuild: "sudo nixos-rebuild",
+        first_switch: "sudo nixos-rebuild",
         default_host: Some("nixos"),
         system_suffix: Some("-linux"),
         suggested_system: "x86_64-linux",
@@ -73,6 +76,7 @@ pub const PLATFORMS: [PlatformRow; 3] = [
         module_output: "darwinModules",
         configurations: "darwinConfigurations",
         rebuild: "sudo darwin-rebuild",
+        first_switch: "sudo nix run nix-darwin --",
         default_host: Some("mac"),
         system_suffix: Some("-darwin"),
         suggested_system: "aarch64-darwin",
@@ -85,6 +89,7 @@ pub const PLATFORMS: [PlatformRow; 3] = [
         module_output: "homeManagerModules",
         configurations: "homeConfigurations",
         rebuild: "home-manager",
+        first_switch: "nix run home-manager --",
         default_host: None,
         system_suffix: None,
         suggested_system: "x86_64-linux",

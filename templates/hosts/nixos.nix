@@ -1,14 +1,17 @@
-# The NixOS machine {{host.name}}: `nixos-rebuild switch --flake .#{{host.name}}`.
+# The NixOS machine {{host.name}}. Before its first switch, replace hardware-configuration.nix with
+# the machine's own (see that file), then: `sudo nixos-rebuild switch --flake .#{{host.name}}`.
 # Modules from {{dirs.modules}}/nixos are already imported; turn them on here.
 { pkgs, ... }:
 {
+  imports = [ ./hardware-configuration.nix ];
+
   nixpkgs.hostPlatform = "{{host.system}}";
 
-  # Replace with this machine's hardware-configuration.nix (nixos-generate-config --show-hardware-config).
-  boot.loader.grub.device = "nodev";
-  fileSystems."/" = {
-    device = "/dev/disk/by-label/nixos";
-    fsType = "ext4";
+  # The account you log in with; it may use sudo (wheel). Set its password with `passwd {{host.user}}`
+  # (as root) after the first switch, or give it openssh.authorizedKeys.keys here.
+  users.users.{{host.user}} = {
+    isNormalUser = true;
+    extraGroups = [ "wheel" ];
   };
 
   nix.settings = {
@@ -21,7 +24,9 @@
     cores = 0;
   };
 
-  system.stateVersion = "{{nixos_state_version}}";
+  # The NixOS release this machine was first installed with. Set once, never bump it: it is not the
+  # version you run, and changing it can break stateful services (their data formats).
+  system.stateVersion = "{{host.state_version}}";
 
   environment.systemPackages = [ pkgs.git ];
 }

@@ -100,6 +100,7 @@ impl Addition {
             as_dir: matches!(self, Addition::Module { as_dir: true, .. }),
             dry_run: false,
             no_git: true,
+            state_version: None,
         })
     }
 }
@@ -263,6 +264,7 @@ proptest! {
                 as_dir,
                 dry_run: false,
                 no_git: true,
+                state_version: None,
             });
             prop_assert!(matches!(result, Err(Error::Usage(_))), "{} {:?}: {:?}", kind.command, target, result.map(|_| ()));
             prop_assert_eq!(&crate::support::tree_hash(scratch.path()), &before, "{} {:?} wrote something", kind.command, target);

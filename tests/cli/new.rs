@@ -62,6 +62,18 @@ fn with_import_tree_the_registry_loads_each_tree_and_no_default_nix_is_written()
 }
 
 #[test]
+fn snapshot_home_manager_both() {
+    let (_scratch, repo) = new_repo(HOME_MANAGER_BOTH);
+    snapshot("new_home_manager_both", &tree_text(&repo));
+}
+
+#[test]
+fn snapshot_darwin_module_no_ci() {
+    let (_scratch, repo) = new_repo(DARWIN_MODULE_NO_CI);
+    snapshot("new_darwin_module_no_ci", &tree_text(&repo));
+}
+
+#[test]
 fn every_configuration_parses_with_rnix_and_nix_and_is_nixfmt_clean() {
     for args in NEW_CONFIGURATIONS {
         let (scratch, repo) = new_repo(args);
@@ -405,9 +417,15 @@ fn bad_answers_are_usage_errors_that_name_the_value() {
         ),
         (&["--user", "root/x"], "not a valid user name"),
         (
-            &["--platform", "nixos", "--user", "bob"],
-            "add the home platform",
+            &["--platform", "nixos", "--home-manager", "module"],
+            "choose the home platform and a machine platform",
         ),
+        (
+            &["--platform", "home", "--home-manager", "both"],
+            "choose the home platform and a machine platform",
+        ),
+        (&["--state-version", "26.10"], "is not a NixOS release"),
+        (&["--user", "alice@"], "is not a valid host name"),
         (&["--cache", "cachix-of-mine"], "neither a known cache"),
         (&["--cache", "ftp://x=k:AAAA"], "must start with https://"),
         (&["--cache", "https://x.org=nokey"], "NAME:BASE64"),

@@ -299,11 +299,41 @@ pub const IMPORT_TREE_HOME: &[&str] = &[
     "--auto-import",
     "import-tree",
 ];
+/// `new` with home-manager both standalone and inside the machines, a home for one machine only,
+/// and both linters.
+pub const HOME_MANAGER_BOTH: &[&str] = &[
+    "--home-manager",
+    "both",
+    "--user",
+    "alice",
+    "--user",
+    "alice@nixos",
+    "--lint",
+    "deadnix,statix",
+];
+/// `new` for a Mac set up before, home-manager inside it, no CI.
+pub const DARWIN_MODULE_NO_CI: &[&str] = &[
+    "--platform",
+    "darwin",
+    "--platform",
+    "home",
+    "--home-manager",
+    "module",
+    "--ci",
+    "none",
+    "--state-version",
+    "24.05",
+    "--user",
+    "bob",
+];
 
 /// Every `new` configuration the suite tests: each must parse, be formatted, stay clean under
 /// `check`, and stay clean after every `add-*`. One list, so no test checks fewer than the others.
 pub const NEW_CONFIGURATIONS: &[&[&str]] = &[
     &[],
+    HOME_MANAGER_BOTH,
+    DARWIN_MODULE_NO_CI,
+    &["--platform", "nixos", "--user", "bob", "--lint", "deadnix"],
     ALL_PLATFORMS,
     IMPORT_TREE_ALL,
     IMPORT_TREE_HOME,

@@ -30,6 +30,8 @@ pub struct Request<'a> {
     pub as_dir: bool,
     pub dry_run: bool,
     pub no_git: bool,
+    /// `add-host --state-version`: the stateVersion of a machine installed before.
+    pub state_version: Option<&'a str>,
 }
 
 /// Runs an `add-*` subcommand from its parsed flags; `layout` for the kinds that have a choice.
@@ -38,6 +40,7 @@ pub fn from_cli(
     target: &OsStr,
     args: &AddArgs,
     layout: Option<&LayoutArgs>,
+    state_version: Option<&str>,
 ) -> Result<i32> {
     run(&Request {
         kind,
@@ -47,6 +50,7 @@ pub fn from_cli(
         as_dir: layout.is_some_and(|l| l.as_dir),
         dry_run: args.dry_run,
         no_git: args.no_git,
+        state_version,
     })
 }
 
@@ -102,6 +106,7 @@ fn prepare(request: &Request) -> Result<(PathBuf, String, Plan)> {
         answers: &answers,
         repo: &repo,
         renderer: &renderer,
+        state_version: request.state_version,
     }
     .plan()?;
     let what = format!("{} {}", kind.noun, target.text);

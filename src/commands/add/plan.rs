@@ -13,6 +13,7 @@ use crate::answers::{Answers, Host, ANSWERS_FILE};
 use crate::error::{Error, Result};
 use crate::generate::{self, PlannedFile};
 use crate::layout::auto_import::{auto_imports, auto_imports_with, left_out, Backend};
+use crate::layout::choices::{check_darwin_state_version, check_release};
 use crate::layout::growth::{Kind, Layout, Scope, Source};
 use crate::layout::{part, path_of, Ownership, Platform, Role, AUTO_IMPORT_TEMPLATE};
 use crate::render::Renderer;
@@ -125,6 +126,8 @@ pub struct Addition<'a> {
     pub answers: &'a Answers,
     pub repo: &'a Path,
     pub renderer: &'a Renderer,
+    /// `add-host --state-version`.
+    pub state_version: Option<&'a str>,
 }
 
 impl Addition<'_> {
@@ -143,7 +146,7 @@ impl Addition<'_> {
         let path = format!("{parent}/{}", self.layout.file_name(name));
         let context = self.context(name, &path, host.as_ref());
         let mut files = self.directories_on_the_way(dirs, &context, &mut warnings)?;
-        files.push(self.entry_file(name, host.as_ref(), &path, &context)?);
+        files.extend(self.entry_files(name, host.as_ref(), &path, &context)?);
         let (record, record_note) = record::plan_edit(
             self.kind.record,
             self.answers,
@@ -380,34 +383,47 @@ impl Addition<'_> {
         Ok(files)
     }
 
-    fn entry_file(
+    fn entry_files(
         &self,
         name: &str,
         host: Option<&Host>,
         path: &str,
         context: &Value,
-    ) -> Result<PlannedFile> {
-        match self.scope.source {
-            Source::Template(template) => Ok(PlannedFile {
+    ) -> Result<Vec<PlannedFile>> {
+        match (self.scope.source, host) {
+            (Source::Template(template), _) => Ok(vec![PlannedFile {
                 path: path.to_string(),
                 contents: self.renderer.render(template, context)?,
                 ownership: Ownership::Starter,
-            }),
-            Source::Part => self.render_part(name, host, path),
+            }]),
+            (Source::Part, Some(host)) => self.render_host(host, path),
+            (Source::Part, None) => self.render_part(name, path).map(|file| vec![file]),
         }
     }
 
-    /// Renders the part of the shape that `new` renders for one host or user, for just this one.
-    fn render_part(&self, name: &str, host: Option<&Host>, path: &str) -> Result<PlannedFile> {
+    /// A machine's directory as `new` renders it, with the stateVersion given for an existing one.
+    fn render_host(&self, host: &Host, path: &str) -> Result<Vec<PlannedFile>> {
+        let state_version = self
+            .state_version
+            .map(|text| state_version_for(host.platform, text))
+            .transpose()?;
+        let files = generate::plan_host(self.answers, host, state_version, self.renderer)?;
+        if files.first().map(|file| file.path.as_str()) != Some(path) {
+            return Err(Error::Internal(format!(
+                "the shape renders {:?} where {path} was expected",
+                files.first().map(|f| &f.path)
+            )));
+        }
+        Ok(files)
+    }
+
+    /// Renders the part of the shape that `new` renders for one user, for just this one.
+    fn render_part(&self, name: &str, path: &str) -> Result<PlannedFile> {
         let role = self.scope.role;
         let part = part(role)
             .ok_or_else(|| Error::Internal(format!("no part of the shape for {role:?}")))?;
         let mut one = self.answers.clone();
-        match role {
-            Role::HostDir(_) => one.hosts = host.cloned().into_iter().collect(),
-            Role::UserDir => one.users = vec![name.to_string()],
-            _ => {}
-        }
+        one.users = vec![name.to_string()];
         let mut files = generate::plan_part(part, &one, self.renderer)?;
         match (files.pop(), files.is_empty()) {
             (Some(file), true) if file.path == path => Ok(file),
@@ -417,6 +433,15 @@ impl Addition<'_> {
             ))),
         }
     }
+}
+
+/// `--state-version` for a machine of this platform: a NixOS release, or nix-darwin's number.
+fn state_version_for(platform: Platform, text: &str) -> Result<Value> {
+    let checked = match platform {
+        Platform::Darwin => check_darwin_state_version(text).map(|n| json!(n)),
+        _ => check_release(text).map(|()| json!(text)),
+    };
+    checked.map_err(|why| Error::usage(format!("--state-version: {why}")))
 }
 
 /// The README's promise: a directory whose `default.nix` does not auto-import gets a warning, as
