@@ -498,6 +498,7 @@ const ADD_HOST_EXAMPLES: &str = concat!(
 Examples:
   nixscaffold add-host nixos/server
   nixscaffold add-host nixos/pi@aarch64-linux
+  nixscaffold add-host nixos/old-box --state-version 23.11   # a machine installed before
   nixscaffold add-host darwin/mbp --dry-run
 
 flake/configurations.nix discovers the machine from its directory; it is also recorded under
@@ -509,6 +510,7 @@ const ADD_USER_EXAMPLES: &str = concat!(
     "\
 Examples:
   nixscaffold add-user alice
+  nixscaffold add-user alice@laptop   # alice's home on the machine laptop only
   nixscaffold add-user bob -C ~/nix-config
 
 flake/configurations.nix discovers the user from its directory; it is also recorded under
@@ -587,7 +589,8 @@ pub struct AddHostArgs {
 
 #[derive(Debug, Args)]
 pub struct AddUserArgs {
-    /// The user's name, also the homeConfigurations attribute
+    /// The user's name, also the homeConfigurations attribute; NAME@HOST for NAME's home on the
+    /// machine HOST only
     #[arg(value_name = "NAME")]
     pub target: OsString,
     #[command(flatten)]

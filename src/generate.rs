@@ -4,11 +4,10 @@
 use serde_json::{json, Value};
 
 use crate::answers::{split_user, Answers, Backend, Host, OverlaySet, Platform, ANSWERS_FILE};
-use crate::layout::choices::DARWIN_STATE_VERSION;
 use crate::error::Result;
+use crate::layout::choices::DARWIN_STATE_VERSION;
 use crate::layout::{auto_import, dirs, parts, Ownership, Part, Role, Slot};
 use crate::render::Renderer;
-
 
 /// One file to write: a path relative to the repository (always with `/`) and its contents.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -59,7 +59,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Manpage(args) => commands::completions::manpage(args.dir.as_deref()),
         Command::Templates(args) => commands::templates::run(args.vars),
         Command::ReleaseShape => commands::release::shape(),
-        Command::AddModule(a) => add::from_cli(&growth::MODULE, &a.target, &a.add, Some(&a.layout), None),
+        Command::AddModule(a) => {
+            add::from_cli(&growth::MODULE, &a.target, &a.add, Some(&a.layout), None)
+        }
         Command::AddHost(a) => add::from_cli(
             &growth::HOST,
             &a.target,

@@ -707,7 +707,11 @@ fn resolve_home_manager(
         return Err(format!(
             "home-manager `{}` puts the users into NixOS or nix-darwin machines: choose the home \
              platform and a machine platform (nixos or darwin), or --home-manager standalone",
-            if mode == HomeManager::Module { "module" } else { "both" }
+            if mode == HomeManager::Module {
+                "module"
+            } else {
+                "both"
+            }
         ));
     }
     Ok(mode)

@@ -12,11 +12,9 @@ pub const DARWIN_STATE_VERSION: u32 = 7;
 
 /// Checks a NixOS / home-manager release: `YY.05` or `YY.11`.
 pub fn check_release(text: &str) -> Result<(), String> {
-    let valid = text
-        .split_once('.')
-        .is_some_and(|(year, month)| {
-            year.len() == 2 && year.bytes().all(|b| b.is_ascii_digit()) && matches!(month, "05" | "11")
-        });
+    let valid = text.split_once('.').is_some_and(|(year, month)| {
+        year.len() == 2 && year.bytes().all(|b| b.is_ascii_digit()) && matches!(month, "05" | "11")
+    });
     if valid {
         Ok(())
     } else {

@@ -428,7 +428,11 @@ fn entry_parts() -> Vec<Part> {
         ));
         if platform == Platform::Nixos {
             parts.push(part(
-                PathPattern::each(platform.config_root(), Slot::Host, "hardware-configuration.nix"),
+                PathPattern::each(
+                    platform.config_root(),
+                    Slot::Host,
+                    "hardware-configuration.nix",
+                ),
                 "hosts/hardware-configuration.nix",
                 Role::HostHardware(platform),
                 Starter,

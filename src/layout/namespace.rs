@@ -50,16 +50,32 @@ mod tests {
     #[test]
     fn the_words_of_the_issue_collide_and_ordinary_ones_do_not() {
         for word in [
-            "config", "nix", "system", "home", "services", "programs", "boot", "users",
-            "networking", "environment", "hardware", "security", "fonts", "xdg", "launchd",
-            "homebrew", "options",
+            "config",
+            "nix",
+            "system",
+            "home",
+            "services",
+            "programs",
+            "boot",
+            "users",
+            "networking",
+            "environment",
+            "hardware",
+            "security",
+            "fonts",
+            "xdg",
+            "launchd",
+            "homebrew",
+            "options",
         ] {
             assert!(collision(word).is_some(), "{word}");
         }
         for word in ["my", "dotfiles", "nix-config", "alice", SAFE_NAMESPACE] {
             assert_eq!(collision(word), None, "{word}");
         }
-        assert!(collision("config").unwrap().contains("section of every module"));
+        assert!(collision("config")
+            .unwrap()
+            .contains("section of every module"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod add;
 mod add_properties;
 mod adopt;
 mod check;
+mod day_one;
 mod docs;
 mod eval;
 mod fix;

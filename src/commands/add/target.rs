@@ -4,6 +4,7 @@
 use std::ffi::OsStr;
 
 use crate::answers::check_system;
+use crate::answers::record::Record;
 use crate::error::{Error, Result};
 use crate::layout::growth::Kind;
 use crate::names::check_attr_name;
@@ -127,6 +128,11 @@ fn check_segments(kind: &Kind, text: &str, segments: &[String]) -> std::result::
                 kind.noun
             ));
         }
+        if kind.record == Record::Users {
+            // A home may be one machine's: NAME@HOST.
+            crate::answers::check_user(segment)?;
+            continue;
+        }
         check_attr_name(segment).map_err(|why| {
             format!(
                 "`{segment}` in `{text}` is not a valid {} name: {why}",
@@ -162,5 +168,8 @@ mod tests {
             assert!(parse(kind, OsStr::new(bad)).is_err(), "{bad}");
         }
         assert!(parse(&USER, OsStr::new("a/b")).is_err());
+        assert!(parse(&USER, OsStr::new("alice@laptop")).is_ok());
+        assert!(parse(&USER, OsStr::new("alice@")).is_err());
+        assert!(parse(&MODULE, OsStr::new("home/a@b")).is_err());
     }
 }

@@ -1,0 +1,170 @@
+//! A repository a user can switch to on day one: machines with a hardware placeholder and an
+//! account, state versions set once, home-manager inside the machines, CI, linters.
+
+use crate::support::*;
+
+fn read(repo: &std::path::Path, path: &str) -> String {
+    std::fs::read_to_string(repo.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn add(repo: &std::path::Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    nixscaffold(repo).args(args).arg("--no-git").assert()
+}
+
+#[test]
+fn the_workflow_is_yaml_with_the_expected_steps() {
+    let (_scratch, repo) = new_repo(&["--lint", "deadnix"]);
+    let text = read(&repo, ".github/workflows/check.yml");
+    let workflow: serde_json::Value = serde_saphyr::from_str(&text).expect("valid YAML");
+    assert_eq!(workflow["name"], "check");
+    assert!(workflow["on"].get("push").is_some() && workflow["on"].get("pull_request").is_some());
+    let steps = workflow["jobs"]["check"]["steps"]
+        .as_array()
+        .expect("steps");
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    assert!(uses.iter().any(|u| u.starts_with("actions/checkout@")));
+    assert!(uses
+        .iter()
+        .any(|u| u.starts_with("cachix/install-nix-action@")));
+    assert!(runs.contains(&"nix flake check"), "{runs:?}");
+    assert!(
+        runs.contains(&"nixscaffold check --format github"),
+        "{runs:?}"
+    );
+    // The flake check runs before the audit.
+    let position = |run: &str| runs.iter().position(|r| *r == run).unwrap();
+    assert!(position("nix flake check") < position("nixscaffold check --format github"));
+}
+
+#[test]
+fn ci_none_writes_no_workflow_and_lint_adds_the_checks() {
+    let (_scratch, repo) = new_repo(&["--ci", "none", "--lint", "statix"]);
+    assert!(!repo.join(".github").exists());
+    let checks = read(&repo, "flake/checks.nix");
+    assert!(checks.contains("statix check") && !checks.contains("deadnix"));
+    let answers = nixscaffold::answers::Answers::read(&repo).unwrap().unwrap();
+    assert_eq!(answers.ci, nixscaffold::answers::Ci::None);
+    assert_eq!(answers.lint, vec![nixscaffold::answers::Lint::Statix]);
+    let (_scratch, repo) = new_repo(&[]);
+    let checks = read(&repo, "flake/checks.nix");
+    assert!(!checks.contains("statix") && !checks.contains("deadnix"));
+}
+
+#[test]
+fn nixos_hosts_import_a_marked_placeholder_and_create_the_user_in_wheel() {
+    let (scratch, repo) = new_repo(&["--platform", "nixos", "--user", "alice"]);
+    let host = read(&repo, "hosts/nixos/nixos/default.nix");
+    assert!(
+        host.contains("imports = [ ./hardware-configuration.nix ];"),
+        "{host}"
+    );
+    assert!(host.contains("users.users.alice = {"), "{host}");
+    assert!(host.contains("isNormalUser = true;") && host.contains("[ \"wheel\" ]"));
+    assert!(host.contains("system.stateVersion = \"26.11\";"));
+    assert!(host.contains("never bump"));
+    let hardware = read(&repo, "hosts/nixos/nixos/hardware-configuration.nix");
+    assert!(hardware.starts_with("# PLACEHOLDER"), "{hardware}");
+    assert!(hardware.contains("nixos-generate-config --show-hardware-config > hosts/nixos/nixos/hardware-configuration.nix"));
+    // The placeholder is a module that evaluates: a function of lib giving boot and fileSystems.
+    let expr = format!(
+        "let m = import {}; lib = {{ mkDefault = x: x; }}; in builtins.attrNames (m {{ inherit lib; }})",
+        repo.join("hosts/nixos/nixos/hardware-configuration.nix").display()
+    );
+    assert_eq!(
+        nix_eval_json(scratch.path(), &expr),
+        r#"["boot","fileSystems"]"#
+    );
+    let yaml = read(&repo, ".nixscaffold.yaml");
+    assert!(yaml.contains("set once, never bump it\n"), "{yaml}");
+    assert!(yaml.contains("state_version: \"26.11\""), "{yaml}");
+}
+
+#[test]
+fn darwin_hosts_set_the_primary_user() {
+    let (_scratch, repo) = new_repo(&["--platform", "darwin", "--user", "bob"]);
+    let host = read(&repo, "hosts/darwin/mac/default.nix");
+    assert!(host.contains("primaryUser = \"bob\";"), "{host}");
+    assert!(
+        host.contains("users.users.bob.home = \"/Users/bob\";"),
+        "{host}"
+    );
+    assert!(host.contains("stateVersion = 7;"));
+}
+
+#[test]
+fn state_version_is_recorded_and_add_host_takes_its_own() {
+    let (_scratch, repo) = new_repo(&["--state-version", "24.05"]);
+    assert!(read(&repo, "hosts/nixos/nixos/default.nix").contains("stateVersion = \"24.05\""));
+    assert!(read(&repo, "home/user/default.nix").contains("stateVersion = \"24.05\""));
+    let answers = nixscaffold::answers::Answers::read(&repo).unwrap().unwrap();
+    assert_eq!(answers.state_version, "24.05");
+
+    add(
+        &repo,
+        &["add-host", "nixos/old", "--state-version", "22.11"],
+    )
+    .success();
+    assert!(read(&repo, "hosts/nixos/old/default.nix").contains("stateVersion = \"22.11\""));
+    assert!(repo
+        .join("hosts/nixos/old/hardware-configuration.nix")
+        .is_file());
+    add(
+        &repo,
+        &["add-host", "darwin/oldmac", "--state-version", "4"],
+    )
+    .success();
+    assert!(read(&repo, "hosts/darwin/oldmac/default.nix").contains("stateVersion = 4;"));
+    // Without the flag, the recorded release.
+    add(&repo, &["add-host", "nixos/new"]).success();
+    assert!(read(&repo, "hosts/nixos/new/default.nix").contains("stateVersion = \"24.05\""));
+    // A value of the wrong kind for the platform is refused, nothing written.
+    let hash = tree_hash(&repo);
+    add(&repo, &["add-host", "darwin/x", "--state-version", "24.05"])
+        .code(2)
+        .stderr(predicates::str::contains("not a nix-darwin state version"));
+    add(&repo, &["add-host", "nixos/x", "--state-version", "5"])
+        .code(2)
+        .stderr(predicates::str::contains("not a NixOS release"));
+    assert_eq!(tree_hash(&repo), hash);
+}
+
+#[test]
+fn homes_for_one_machine_are_accepted_and_recorded() {
+    let (scratch, repo) = new_repo(&["--user", "alice@nixos"]);
+    let home = read(&repo, "home/alice@nixos/default.nix");
+    assert!(
+        home.contains("username = lib.mkDefault \"alice\";"),
+        "{home}"
+    );
+    assert!(home.contains("\"/Users/alice\"") && home.contains("\"/home/alice\""));
+    // The machines' account is the name before `@`.
+    assert!(read(&repo, "hosts/nixos/nixos/default.nix").contains("users.users.alice = {"));
+    add(&repo, &["add-user", "bob@mac"]).success();
+    assert!(repo.join("home/bob@mac/default.nix").is_file());
+    let answers = nixscaffold::answers::Answers::read(&repo).unwrap().unwrap();
+    assert_eq!(answers.users, vec!["alice@nixos", "bob@mac"]);
+    assert_all_nix_valid(scratch.path(), &repo);
+}
+
+#[test]
+fn home_manager_as_a_module_is_wired_into_the_machines() {
+    let (_scratch, repo) = new_repo(&["--home-manager", "module"]);
+    let configurations = read(&repo, "flake/configurations.nix");
+    assert!(configurations.contains("inputs.home-manager.nixosModules.home-manager"));
+    assert!(configurations.contains("inputs.home-manager.darwinModules.home-manager"));
+    assert!(configurations.contains("users = homesOn host;"));
+    assert!(
+        !configurations.contains("homeConfigurations"),
+        "{configurations}"
+    );
+    assert!(!configurations.contains("withSystem"));
+    let (_scratch, repo) = new_repo(&["--platform", "home"]);
+    let configurations = read(&repo, "flake/configurations.nix");
+    assert!(configurations.contains("homeConfigurations"));
+    // A home-only repository has no machine settings to leave unused.
+    assert!(
+        !configurations.contains("nixpkgsSettings"),
+        "{configurations}"
+    );
+}
