@@ -521,7 +521,7 @@ flake/configurations.nix discovers the user from its directory; it is also recor
 const ADD_PACKAGE_EXAMPLES: &str = concat!(
     "\
 Examples:
-  nixscaffold add-package custom/hello          # pkgs/custom/hello/package.nix: pkgs.hello
+  nixscaffold add-package custom/my-hello       # pkgs/custom/my-hello/package.nix: pkgs.my-hello
   nixscaffold add-package darwin/mac-tool       # pkgs/darwin/mac-tool/package.nix: Darwin only
   nixscaffold add-package pypi/fancy-lib        # pkgs.python3Packages.fancy-lib
   nixscaffold add-package custom/tiny --as-file # pkgs/custom/tiny.nix

@@ -190,7 +190,7 @@ pub static PACKAGE: Kind = Kind {
     command: "add-package",
     noun: "package",
     argument: "SET/NAME",
-    example: "custom/hello",
+    example: "custom/my-hello",
     scope_word: Some("package set"),
     roles: &[
         Role::PackageDir(OverlaySet::Custom),

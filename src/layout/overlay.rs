@@ -126,3 +126,52 @@ mod tests {
         }
     }
 }
+
+const WELL_KNOWN: &str = include_str!("../../data/well-known-packages.txt");
+
+/// The names in one section (`[pkgs]`, `[python]`) of `data/well-known-packages.txt`.
+fn well_known(section: &str) -> impl Iterator<Item = &'static str> + '_ {
+    let header = format!("[{section}]");
+    WELL_KNOWN
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .skip_while(move |line| *line != header)
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+}
+
+impl OverlaySet {
+    /// Whether a package of this set named `name` would replace a well-known nixpkgs attribute
+    /// (`pkgs.hello`, `python3Packages.requests`): the attribute it shadows, when it does.
+    pub fn shadows(self, name: &str) -> Option<String> {
+        let (section, prefix) = match self {
+            OverlaySet::CustomPypi => ("python", "python3Packages."),
+            _ => ("pkgs", ""),
+        };
+        well_known(section)
+            .any(|known| known == name)
+            .then(|| format!("pkgs.{prefix}{name}"))
+    }
+}
+
+#[cfg(test)]
+mod shadow_tests {
+    use super::OverlaySet;
+
+    #[test]
+    fn well_known_names_are_shadowed_in_their_own_set_only() {
+        assert_eq!(
+            OverlaySet::Custom.shadows("hello").as_deref(),
+            Some("pkgs.hello")
+        );
+        assert_eq!(
+            OverlaySet::CustomPypi.shadows("requests").as_deref(),
+            Some("pkgs.python3Packages.requests")
+        );
+        assert_eq!(OverlaySet::CustomPypi.shadows("hello"), None);
+        assert_eq!(OverlaySet::Custom.shadows("requests"), None);
+        assert_eq!(OverlaySet::Custom.shadows("my-hello"), None);
+        assert!(OverlaySet::CustomDarwin.shadows("git").is_some());
+    }
+}

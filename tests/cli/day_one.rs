@@ -168,3 +168,25 @@ fn home_manager_as_a_module_is_wired_into_the_machines() {
         "{configurations}"
     );
 }
+
+#[test]
+fn add_package_warns_when_it_shadows_a_well_known_nixpkgs_package() {
+    let (_scratch, repo) = new_repo(&["--platform", "nixos"]);
+    let run = add(&repo, &["add-package", "custom/hello"]).success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("warning: `hello` replaces nixpkgs' pkgs.hello"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("e.g. my-hello"), "{stderr}");
+    // The file is still written: a warning, not a refusal.
+    assert!(repo.join("pkgs/custom/hello/package.nix").is_file());
+    for quiet in ["custom/my-hello", "pypi/hello"] {
+        let run = add(&repo, &["add-package", quiet]).success();
+        let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+        assert!(!stderr.contains("warning"), "{quiet}: {stderr}");
+    }
+    let run = add(&repo, &["add-package", "pypi/requests"]).success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("pkgs.python3Packages.requests"), "{stderr}");
+}

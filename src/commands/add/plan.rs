@@ -142,6 +142,16 @@ impl Addition<'_> {
         let mut warnings = Vec::new();
         self.check_tree(&mut warnings)?;
         self.check_free(&parent, name)?;
+        if let Role::PackageDir(set) = self.scope.role {
+            if let Some(attr) = set.shadows(name) {
+                warnings.push(format!(
+                    "`{name}` replaces nixpkgs' {attr} for everything built with this flake's pkgs \
+                     (the {} overlay shadows it). If that is not what you want, choose a name \
+                     nixpkgs does not use, e.g. my-{name}",
+                    set.attr()
+                ));
+            }
+        }
         let host = self.host(name)?;
         let path = format!("{parent}/{}", self.layout.file_name(name));
         let context = self.context(name, &path, host.as_ref());
