@@ -53,20 +53,30 @@ pub fn plan_edit(
             let listed = answers
                 .hosts
                 .iter()
-                .any(|h| h.platform == host.platform && h.name == host.name);
+                .find(|h| h.platform == host.platform && h.name == host.name);
             expected.hosts.push(host.clone());
             let current = answers.hosts.iter().map(Host::to_string).collect();
-            (host.to_string(), current, listed)
+            if let Some(recorded) = listed {
+                if recorded.system != host.system {
+                    warnings.push(format!(
+                        "{ANSWERS_FILE} records {recorded} under `hosts`, but the new machine is built \
+                         for {}: change the entry to {host} by hand so they agree",
+                        host.system.as_deref().unwrap_or("another system")
+                    ));
+                }
+            }
+            (host.to_string(), current, listed.map(Host::to_string))
         }
         (Record::Users, _) => {
             expected.users.push(name.to_string());
-            let listed = answers.users.iter().any(|u| u == name);
+            let listed = answers.users.iter().find(|u| *u == name).cloned();
             (name.to_string(), answers.users.clone(), listed)
         }
         _ => return Err(Error::Internal("a host record without a host".into())),
     };
-    if listed {
-        let note = format!("{ANSWERS_FILE} already lists {item} under `{key}`.");
+    if let Some(recorded) = listed {
+        let note =
+            format!("{ANSWERS_FILE} already lists {recorded} under `{key}`; it was left as it is.");
         return Ok((None, Some(note)));
     }
     let path = repo.join(ANSWERS_FILE);

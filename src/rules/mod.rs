@@ -25,6 +25,7 @@ pub mod platform_overlay;
 pub mod readdir_in_loop;
 pub mod scanpaths_drift;
 pub mod scattered_module_outputs;
+pub mod stale_answers;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -176,6 +177,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &scanpaths_drift::ScanPathsDrift,
         &platform_overlay::PlatformOverlay,
         &scattered_module_outputs::ScatteredModuleOutputs,
+        &stale_answers::StaleAnswers,
     ]
 }
 

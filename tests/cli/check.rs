@@ -203,6 +203,19 @@ fn scattered_module_outputs() {
 }
 
 #[test]
+fn stale_answers() {
+    assert_fixture(
+        "stale-answers",
+        &[
+            ("stale-answers", ".nixscaffold.yaml", 1, 1),
+            ("stale-answers", ".nixscaffold.yaml", 1, 1),
+            ("stale-answers", "home/carol/", 1, 1),
+            ("stale-answers", "hosts/nixos/raspberry/", 1, 1),
+        ],
+    );
+}
+
+#[test]
 fn fixture_syntax_errors_are_real_nix_syntax_errors() {
     let scratch = scratch();
     let broken = fixtures().join("parse-error/modules/nixos/broken.nix");

@@ -190,3 +190,59 @@ fn add_package_warns_when_it_shadows_a_well_known_nixpkgs_package() {
     let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("pkgs.python3Packages.requests"), "{stderr}");
 }
+
+#[test]
+fn check_finds_stale_answers_and_add_host_tells_what_is_recorded() {
+    let (_scratch, repo) = new_repo(&[
+        "--platform",
+        "nixos",
+        "--host",
+        "nixos/server",
+        "--host",
+        "nixos/pi@aarch64-linux",
+    ]);
+    std::fs::remove_dir_all(repo.join("hosts/nixos/server")).unwrap();
+    std::fs::rename(
+        repo.join("hosts/nixos/pi"),
+        repo.join("hosts/nixos/raspberry"),
+    )
+    .unwrap();
+    let run = check(&repo, &["--format", "json"]);
+    assert_eq!(run.code, 1);
+    let found: Vec<(String, String)> = findings(&json_of(&run))
+        .into_iter()
+        .map(|(name, file, _, _)| (name, file))
+        .collect();
+    let stale = |file: &str| ("stale-answers".to_string(), file.to_string());
+    assert_eq!(
+        found,
+        vec![
+            stale(".nixscaffold.yaml"),
+            stale(".nixscaffold.yaml"),
+            stale("hosts/nixos/raspberry/"),
+        ]
+    );
+    assert!(run
+        .stdout
+        .contains("records `nixos/pi@aarch64-linux` under `hosts`"));
+
+    // add-host of a recorded machine keeps its recorded system and says it is recorded.
+    let run = add(&repo, &["add-host", "nixos/pi"]).success();
+    let out = run.get_output();
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        stdout.contains(".nixscaffold.yaml already lists nixos/pi@aarch64-linux under `hosts`"),
+        "{stdout}"
+    );
+    assert!(String::from_utf8(out.stderr.clone()).unwrap().is_empty());
+    assert!(read(&repo, "hosts/nixos/pi/default.nix").contains("\"aarch64-linux\""));
+    // Given another system, it says the record differs.
+    let run = add(&repo, &["add-host", "nixos/server@aarch64-linux"]).success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains(
+            "records nixos/server@x86_64-linux under `hosts`, but the new machine is built for aarch64-linux"
+        ),
+        "{stderr}"
+    );
+}

@@ -480,7 +480,13 @@ fn host_for(target: &Target, platform: Platform, name: &str, answers: &Answers) 
         ))),
         Some(_) => Ok(host),
         None => {
-            host.system = answers.host_system(&host);
+            // A machine already recorded (its directory removed or renamed) keeps its system.
+            host.system = answers
+                .hosts
+                .iter()
+                .find(|h| h.platform == platform && h.name == name)
+                .and_then(|h| h.system.clone())
+                .or_else(|| answers.host_system(&host));
             if host.system.is_none() {
                 return Err(Error::usage(format!(
                     "no system of this repository runs {platform}; give one: {platform}/{name}@SYSTEM"
