@@ -36,7 +36,7 @@ pub struct ExpectedDir {
 #[derive(Clone, Debug)]
 pub enum Shape {
     /// From `.nixscaffold.yaml`.
-    Recorded(Answers),
+    Recorded(Box<Answers>),
     /// Guessed from the directories, because `.nixscaffold.yaml` records no answers.
     Inferred {
         platforms: Vec<Platform>,
@@ -200,7 +200,7 @@ impl Expected {
             .and_then(|file| file.contents.clone());
         let dirs = shape_dirs(&answers.platforms, &answers.overlays, answers.auto_import);
         Ok(Expected {
-            shape: Shape::Recorded(answers),
+            shape: Shape::Recorded(Box::new(answers)),
             files,
             dirs,
             lib,
