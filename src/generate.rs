@@ -102,13 +102,9 @@ pub fn fixed_context() -> Value {
     })
 }
 
-/// The machines' account: the first user's name (without `@HOST`).
+/// The machines' account, recorded as `account`.
 fn account(answers: &Answers) -> String {
-    answers
-        .users
-        .first()
-        .map_or(crate::answers::DEFAULT_USER, |user| split_user(user).0)
-        .to_string()
+    answers.account.clone()
 }
 
 /// What a user's template sees as `user`: the entry (`alice@laptop`), the account name (`alice`);

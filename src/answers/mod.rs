@@ -178,6 +178,8 @@ pub struct Answers {
     pub state_version: String,
     /// How home-manager configurations are used: standalone, inside the machines, or both.
     pub home_manager: HomeManager,
+    /// The machines' account: a normal user in wheel on NixOS, `system.primaryUser` on darwin.
+    pub account: String,
     /// The CI workflow.
     pub ci: Ci,
     /// The linters `nix flake check` runs.
@@ -225,6 +227,7 @@ impl Answers {
             templates: self.templates.clone(),
             state_version: Some(self.state_version.clone()),
             home_manager: Some(self.home_manager),
+            account: Some(self.account.clone()),
             ci: Some(self.ci),
             lint: Some(self.lint.clone()),
             check: None,
@@ -403,6 +406,9 @@ pub struct AnswersFile {
     /// [default: standalone].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_manager: Option<HomeManager>,
+    /// The machines' account [default: `user`; `new` records its first user].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// `github` or `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ci: Option<Ci>,
@@ -454,6 +460,7 @@ impl AnswersFile {
             layout,
             state_version,
             home_manager,
+            account,
             ci,
             lint,
         } = self;
@@ -470,6 +477,7 @@ impl AnswersFile {
             || layout.is_some()
             || state_version.is_some()
             || home_manager.is_some()
+            || account.is_some()
             || ci.is_some()
             || lint.is_some()
     }
@@ -492,6 +500,7 @@ impl AnswersFile {
             templates: over.templates.or(self.templates),
             state_version: over.state_version.or(self.state_version),
             home_manager: over.home_manager.or(self.home_manager),
+            account: over.account.or(self.account),
             ci: over.ci.or(self.ci),
             lint: over.lint.or(self.lint),
             check: over.check.or(self.check),
@@ -522,6 +531,10 @@ impl AnswersFile {
             .unwrap_or_else(|| crate::layout::choices::DEFAULT_STATE_VERSION.to_string());
         crate::layout::choices::check_release(&state_version)?;
         let home_manager = resolve_home_manager(self.home_manager, &platforms)?;
+        // Never read from `users` here: adding a user later must not change the machines' account.
+        let account = self.account.unwrap_or_else(|| DEFAULT_USER.to_string());
+        check_attr_name(&account)
+            .map_err(|why| format!("account `{account}` is not a valid user name: {why}"))?;
         let mut lint = self.lint.unwrap_or_default();
         lint.sort();
         lint.dedup();
@@ -540,6 +553,7 @@ impl AnswersFile {
             templates,
             state_version,
             home_manager,
+            account,
             ci: self.ci.unwrap_or_default(),
             lint,
         })

@@ -32,6 +32,11 @@ pub fn run(args: &NewArgs) -> Result<i32> {
     if asking {
         prompt::ask_missing(&mut file, &dir_name)?;
     }
+    // The machines' account is the first user, recorded so that a later add-user keeps it.
+    if file.account.is_none() {
+        let first = file.users.as_ref().and_then(|users| users.first());
+        file.account = first.map(|user| crate::answers::split_user(user).0.to_string());
+    }
     let mut answers = file
         .resolve(&dir_name)
         .map_err(|message| match &args.config {
@@ -184,6 +189,7 @@ fn flags_as_answers(args: &NewArgs) -> AnswersFile {
         templates: None,
         state_version: args.state_version.clone(),
         home_manager: args.home_manager,
+        account: None,
         ci: args.ci,
         lint: (!args.lint.is_empty()).then(|| args.lint.clone()),
         check: None,

@@ -3,7 +3,7 @@
 # Module trees are loaded by import-tree ({{dirs.modules}}/default.nix), so it needs no helper.
 { }
 {{else}}
-{
+let
   # The modules of a directory: its `.nix` files but `default.nix` (the file that calls this, so it
   # does not import itself) and its subdirectories, leaving out names that start with `_` (data,
   # helpers; import-tree's rule). Use it as `imports = lib.custom.scanPaths ./.;`.
@@ -42,5 +42,41 @@
         ) (builtins.attrNames entries);
     in
     modulesOf dir;
-}
+
+  # The module at `path`, carrying this library: it and every module scanPaths finds below it see
+  # lib.custom as these functions, whatever lib the importing flake has (the idea of flake-parts'
+  # importApply: a module applied to what its own flake provides). For the module outputs other
+  # flakes import, so that `imports = [ inputs.THIS.nixosModules.default ];` needs nothing more.
+  # The key keeps the module's identity: importing it twice, or with its plain path, is harmless.
+  exportModule =
+    path:
+    let
+      module = import path;
+      withOurs = args: args // { lib = args.lib // { custom = exported; }; };
+    in
+    {
+      _file = path;
+      key = toString path;
+      imports = [
+        (
+          if builtins.isFunction module then
+            {
+              __functionArgs = builtins.functionArgs module;
+              __functor = _: args: module (withOurs args);
+            }
+          else
+            module
+        )
+      ];
+    };
+
+  # lib.custom as exported modules see it: what scanPaths finds carries this library too.
+  scanExported = path: map exportModule (scanPaths path);
+  exported = custom // {
+    scanPaths = scanExported;
+  };
+
+  custom = { inherit scanPaths exportModule; };
+in
+custom
 {{/if}}

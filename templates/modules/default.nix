@@ -7,12 +7,15 @@
 # Use them as `imports = [ inputs.self.nixosModules.all ];`.
 { inputs, ... }:
 {{else}}
-# The one place that exposes this flake's module trees as outputs. Each value is a path, never
-# `import ./x.nix`: a path keeps the module's identity, so importing it twice is harmless, while an
-# imported value is anonymous and a second import fails with "already declared".
+# The one place that exposes this flake's module trees as outputs. Never `import ./x.nix` here: an
+# imported value is anonymous, and a second import fails with "already declared"; a path (or
+# exportModule, which keeps the path as the module's key) keeps its identity, so importing it twice
+# is harmless.
 #
-# Use them as `imports = [ inputs.self.nixosModules.all ];`. The modules use lib.custom, so a flake
-# that imports them passes this flake's lib (inputs.THIS.lib) as lib.custom through specialArgs.
+# `all` is each tree as a path, for this flake's own machines and homes (they have lib.custom).
+# `default` is the same tree carrying this flake's lib (lib.custom.exportModule), for other flakes:
+# `imports = [ inputs.THIS.nixosModules.default ];` works there without lib.custom.
+{ lib, ... }:
 {{/if}}
 {
   flake = {
@@ -23,7 +26,7 @@
       default = inputs.import-tree ./nixos;
 {{else}}
       all = ./nixos;
-      default = ./nixos;
+      default = lib.custom.exportModule ./nixos;
 {{/if}}
     };
 {{/if}}
@@ -34,7 +37,7 @@
       default = inputs.import-tree ./darwin;
 {{else}}
       all = ./darwin;
-      default = ./darwin;
+      default = lib.custom.exportModule ./darwin;
 {{/if}}
     };
 {{/if}}
@@ -45,7 +48,7 @@
       default = inputs.import-tree ./home;
 {{else}}
       all = ./home;
-      default = ./home;
+      default = lib.custom.exportModule ./home;
 {{/if}}
     };
 {{/if}}

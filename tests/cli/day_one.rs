@@ -246,3 +246,56 @@ fn check_finds_stale_answers_and_add_host_tells_what_is_recorded() {
         "{stderr}"
     );
 }
+
+/// A consumer's view of a module tree, in builtins only (CI has no nixpkgs): a stand-in for the
+/// module system that applies each module to a lib WITHOUT `custom`, follows `imports`, and lists the
+/// options declared. `TREE` is replaced by the module to load.
+const CONSUMER: &str = r#"
+let
+  lib = {
+    mkEnableOption = description: { _type = "option"; inherit description; };
+    mkIf = _: value: value;
+  };
+  args = { inherit lib; config = { }; options = { }; pkgs = { }; };
+  load = m: if builtins.isPath m || builtins.isString m then import m else m;
+  apply = m: let v = load m; in if builtins.isFunction v || v ? __functor then v args else v;
+  optionPaths = prefix: set:
+    if set._type or null == "option" then [ prefix ]
+    else builtins.concatMap (n: optionPaths (if prefix == "" then n else "${prefix}.${n}") set.${n})
+      (builtins.attrNames set);
+  collect = m: let v = apply m; in optionPaths "" (v.options or { }) ++ builtins.concatMap collect (v.imports or [ ]);
+in
+builtins.sort builtins.lessThan (collect (TREE))
+"#;
+
+#[test]
+fn exported_modules_work_in_a_consumer_without_lib_custom() {
+    let (scratch, repo) = new_repo(&["--platform", "home", "--name", "first"]);
+    for module in ["home/tools/editor", "home/services/web/proxy", "home/shell"] {
+        add(&repo, &["add-module", module]).success();
+    }
+    let root = repo.display().to_string();
+    // modules/default.nix exposes `default` through exportModule (read here as the registry says).
+    let registry = read(&repo, "modules/default.nix");
+    assert!(
+        registry.contains("default = lib.custom.exportModule ./home;"),
+        "{registry}"
+    );
+    let exported = CONSUMER.replace(
+        "TREE",
+        &format!("(import {root}/lib).exportModule {root}/modules/home"),
+    );
+    assert_eq!(
+        nix_eval_json(scratch.path(), &exported),
+        r#"["first.services.web.proxy.enable","first.shell.enable","first.tools.editor.enable"]"#
+    );
+    // The plain path needs lib.custom, which the consumer does not have.
+    let plain = CONSUMER.replace("TREE", &format!("{root}/modules/home"));
+    let output = nix_instantiate(scratch.path())
+        .args(["--eval", "--strict", "--json", "--expr", &plain])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("attribute 'custom' missing"), "{stderr}");
+}

@@ -189,13 +189,16 @@ fn auto_import_default_nix_imports_its_siblings_through_lib_custom() {
 #[test]
 fn registry_exposes_each_module_tree_as_a_path() {
     let (scratch, repo) = new_repo(&["--platform", "nixos", "--platform", "home"]);
+    // `all` is the tree's path; `default` the same tree through exportModule, keyed by that path.
     let expr = format!(
-        "builtins.mapAttrs (_: outputs: builtins.mapAttrs (_: p: builtins.isPath p && builtins.pathExists p) outputs) (import {}/modules).flake",
+        "let r = import {0}/modules {{ lib.custom = import {0}/lib; }}; \
+         check = p: o: builtins.isPath o.all && builtins.pathExists o.all && o.default.key == toString o.all; \
+         in builtins.mapAttrs check r.flake",
         repo.display()
     );
     assert_eq!(
         nix_eval_json(scratch.path(), &expr),
-        r#"{"homeManagerModules":{"all":true,"default":true},"nixosModules":{"all":true,"default":true}}"#
+        r#"{"homeManagerModules":true,"nixosModules":true}"#
     );
 }
 
