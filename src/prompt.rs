@@ -196,17 +196,42 @@ fn ask_machines(asker: &mut Asker) -> Result<()> {
             })?;
         }
     }
-    if asker.file.users.is_none() && platforms.contains(&Platform::Home) {
+    if asker.file.users.is_none() {
         let default = std::env::var("USER")
             .ok()
             .filter(|u| crate::names::check_attr_name(u).is_ok())
             .unwrap_or_else(|| DEFAULT_USER.into());
+        let prompt = if platforms.contains(&Platform::Home) {
+            "Users: the first is each machine's account, each gets a home (NAME or NAME@HOST, separated by spaces)"
+        } else {
+            "Users: the first is each machine's account (separated by spaces)"
+        };
+        asker.text(prompt, default, true, |f, a| f.users = Some(words(a)))?;
+    }
+    ask_day_one(asker, &platforms)
+}
+
+/// The release the machines were first installed with, and how home-manager is used.
+fn ask_day_one(asker: &mut Asker, platforms: &[Platform]) -> Result<()> {
+    use crate::layout::choices::{HomeManager, DEFAULT_STATE_VERSION};
+    if asker.file.state_version.is_none() {
         asker.text(
-            "home-manager users (separated by spaces; empty for none)",
-            default,
-            true,
-            |f, a| f.users = Some(words(a)),
+            "NixOS / home-manager release first installed (stateVersion; set once, never bump)",
+            DEFAULT_STATE_VERSION.to_string(),
+            false,
+            |f, a| f.state_version = Some(a.to_string()),
         )?;
+    }
+    let machines = platforms.iter().any(|p| p.has_machines());
+    if asker.file.home_manager.is_none() && machines && platforms.contains(&Platform::Home) {
+        let modes = [HomeManager::Standalone, HomeManager::Module, HomeManager::Both];
+        let chosen = dialoguer::Select::new()
+            .with_prompt("home-manager: standalone, inside every machine (module), or both")
+            .items(["standalone", "module", "both"])
+            .default(0)
+            .interact()
+            .map_err(prompt_error)?;
+        asker.file.home_manager = Some(modes[chosen]);
     }
     Ok(())
 }
@@ -283,6 +308,8 @@ pub fn summary(answers: &Answers) -> String {
             list(answers.hosts.iter().map(|h| h.to_string()).collect()),
         ),
         ("users", list(answers.users.clone())),
+        ("account", answers.account.clone()),
+        ("state", answers.state_version.clone()),
         (
             "caches",
             list(answers.caches.iter().map(|c| c.to_string()).collect()),
