@@ -107,11 +107,17 @@ fn account(answers: &Answers) -> String {
     answers.account.clone()
 }
 
-/// What a user's template sees as `user`: the entry (`alice@laptop`), the account name (`alice`);
-/// the home directory follows the platform in Nix (`/Users/NAME` on darwin).
-fn user_context(user: &str) -> Value {
+/// What a user's template sees as `user`: the entry (`alice@laptop`), the account name (`alice`),
+/// its machine; `home_directory` on the repository's home system (the built-in template lets Nix
+/// decide it from the platform; kept for `--template` folders that use it).
+fn user_context(answers: &Answers, user: &str) -> Value {
     let (name, host) = split_user(user);
-    json!({ "entry": user, "name": name, "host": host })
+    let home_directory = if answers.home_system().ends_with("-darwin") {
+        format!("/Users/{name}")
+    } else {
+        format!("/home/{name}")
+    };
+    json!({ "entry": user, "name": name, "host": host, "home_directory": home_directory })
 }
 
 /// What a machine's templates see as `host`: its name, system, account and stateVersion (the
@@ -185,7 +191,7 @@ pub fn instances(part: &Part, answers: &Answers, base: &Value) -> Vec<Instance> 
         (Some(_), _) => answers
             .users
             .iter()
-            .map(|user| with(Some(user), "user", user_context(user)))
+            .map(|user| with(Some(user), "user", user_context(answers, user)))
             .collect(),
         (None, Role::ModuleTree(platform)) => {
             vec![with(None, "platform", json!({ "name": platform.as_str() }))]

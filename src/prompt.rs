@@ -224,7 +224,11 @@ fn ask_day_one(asker: &mut Asker, platforms: &[Platform]) -> Result<()> {
     }
     let machines = platforms.iter().any(|p| p.has_machines());
     if asker.file.home_manager.is_none() && machines && platforms.contains(&Platform::Home) {
-        let modes = [HomeManager::Standalone, HomeManager::Module, HomeManager::Both];
+        let modes = [
+            HomeManager::Standalone,
+            HomeManager::Module,
+            HomeManager::Both,
+        ];
         let chosen = dialoguer::Select::new()
             .with_prompt("home-manager: standalone, inside every machine (module), or both")
             .items(["standalone", "module", "both"])

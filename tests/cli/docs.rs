@@ -94,7 +94,7 @@ fn templates_vars_lists_what_the_renderer_really_provides() {
         "platforms.darwin ",
         "hosts.[].system ",
         "caches.[].key ",
-        "Only in hosts/nixos.nix, hosts/darwin.nix:",
+        "Only in hosts/nixos.nix, hosts/hardware-configuration.nix, hosts/darwin.nix:",
         "host.name ",
         "user.home_directory ",
         "set.directory ",

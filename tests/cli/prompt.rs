@@ -198,6 +198,17 @@ fn wrong_answers_are_refused_at_their_prompt_and_asked_again_then_a_summary() {
     term.send("laptop pi@aarch64-linux");
     term.send(ENTER);
 
+    // Users are asked for machines too: the first is their account.
+    term.expect("Users: the first is each machine's account");
+    term.send(ENTER);
+    term.expect("NixOS / home-manager release first installed");
+    term.send("26.10");
+    term.send(ENTER);
+    term.expect("is not a NixOS release");
+    term.send(&"\x7f".repeat(10));
+    term.send("24.05");
+    term.send(ENTER);
+
     term.expect("Binary caches (space to toggle");
     term.send(ENTER);
     term.expect("Other binary caches (URL=KEY");
@@ -222,7 +233,9 @@ fn wrong_answers_are_refused_at_their_prompt_and_asked_again_then_a_summary() {
         "platforms    nixos",
         "systems      x86_64-linux, aarch64-linux",
         "hosts        nixos/laptop@x86_64-linux, nixos/pi@aarch64-linux",
-        "users        (none)",
+        "users        tester",
+        "account      tester",
+        "state        24.05",
         "caches       nix-community",
         "auto-import  import-tree",
     ] {
@@ -267,6 +280,8 @@ fn declining_the_summary_writes_nothing() {
             "aarch64-darwin",
             "--user",
             "alice",
+            "--state-version",
+            "26.11",
             "--overlay",
             "custom",
             "--auto-import",
