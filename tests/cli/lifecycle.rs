@@ -37,12 +37,15 @@ fn new_then_every_addition_stays_clean_under_check() {
         }
         if answers.has(Platform::Nixos) {
             add(&repo, &["add-host", "nixos/extra"]);
+            add(&repo, &["add-host", "nixos/old", "--state-version", "23.11"]);
         }
         if answers.has(Platform::Darwin) {
             add(&repo, &["add-host", "darwin/extra"]);
+            add(&repo, &["add-host", "darwin/old", "--state-version", "4"]);
         }
         if answers.has(Platform::Home) {
             add(&repo, &["add-user", "extra"]);
+            add(&repo, &["add-user", "extra@old"]);
         }
         for set in OverlaySet::ALL {
             let word = set.row().word;
