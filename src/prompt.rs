@@ -41,7 +41,9 @@ impl Asker<'_> {
     fn judge(&self, change: impl FnOnce(&mut AnswersFile)) -> std::result::Result<Answers, String> {
         let mut candidate = self.file.clone();
         change(&mut candidate);
-        candidate.resolve(self.dir_name)
+        let answers = candidate.resolve(self.dir_name)?;
+        answers.check_new()?;
+        Ok(answers)
     }
 
     /// The answers as they stand, every default filled in.
@@ -68,7 +70,7 @@ impl Asker<'_> {
             .validate_with(move |input: &String| -> std::result::Result<(), String> {
                 let mut candidate = file.clone();
                 check(&mut candidate, input);
-                candidate.resolve(&dir_name).map(|_| ())
+                candidate.resolve(&dir_name)?.check_new()
             })
             .interact_text()
             .map_err(prompt_error)?;
@@ -113,7 +115,10 @@ fn words(text: &str) -> Vec<String> {
 /// Asks for each unanswered question, leaving answered ones alone. Fails at once, before asking
 /// anything, when the answers already given (flags, `--config`) do not pass the checks.
 pub fn ask_missing(file: &mut AnswersFile, dir_name: &str) -> Result<()> {
-    file.clone().resolve(dir_name).map_err(Error::usage)?;
+    file.clone()
+        .resolve(dir_name)
+        .and_then(|answers| answers.check_new())
+        .map_err(Error::usage)?;
     let mut asker = Asker { file, dir_name };
     ask_identity(&mut asker)?;
     ask_platforms(&mut asker)?;

@@ -191,6 +191,18 @@ impl Answers {
         self.platforms.contains(&platform)
     }
 
+    /// What a new repository must not start with, although a recorded one may keep it: a
+    /// namespace that collides with a top-level option (`config`, `nix`, `home`, …).
+    pub fn check_new(&self) -> std::result::Result<(), String> {
+        match crate::layout::namespace::collision(&self.namespace) {
+            Some(why) => Err(format!(
+                "namespace `{}` cannot be used: {why}",
+                self.namespace
+            )),
+            None => Ok(()),
+        }
+    }
+
     pub fn has_overlay(&self, set: OverlaySet) -> bool {
         self.overlays.contains(&set)
     }

@@ -45,12 +45,7 @@ pub fn run(args: &NewArgs) -> Result<i32> {
         })?;
 
     // A recorded repository keeps the namespace it has; a new one never starts with a broken one.
-    if let Some(why) = crate::layout::namespace::collision(&answers.namespace) {
-        return Err(Error::usage(format!(
-            "namespace `{}` cannot be used: {why}",
-            answers.namespace
-        )));
-    }
+    answers.check_new().map_err(Error::usage)?;
 
     // The override is recorded (absolute), so that `check` and `add-*` render what `new` rendered.
     let renderer = match &args.template {

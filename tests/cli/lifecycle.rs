@@ -37,7 +37,10 @@ fn new_then_every_addition_stays_clean_under_check() {
         }
         if answers.has(Platform::Nixos) {
             add(&repo, &["add-host", "nixos/extra"]);
-            add(&repo, &["add-host", "nixos/old", "--state-version", "23.11"]);
+            add(
+                &repo,
+                &["add-host", "nixos/old", "--state-version", "23.11"],
+            );
         }
         if answers.has(Platform::Darwin) {
             add(&repo, &["add-host", "darwin/extra"]);

@@ -312,3 +312,29 @@ fn answers_given_as_flags_are_checked_before_any_question() {
     assert!(screen.contains("is not a valid host name"), "{screen}");
     assert!(!screen.contains("Repository name"), "{screen}");
 }
+
+#[test]
+fn a_namespace_that_is_a_top_level_option_is_refused_at_its_prompt() {
+    let scratch = scratch();
+    let mut term = Terminal::spawn(
+        scratch.path(),
+        &[
+            "new",
+            "nix",
+            "--no-git",
+            "--name",
+            "nix",
+            "--description",
+            "d",
+        ],
+    );
+    // The default is the safe word, not the directory's name.
+    term.expect("Option namespace of your modules (options.NAMESPACE.…) [my]");
+    term.send(&"\x7f".repeat(5));
+    term.send("nix");
+    term.send(ENTER);
+    term.expect("`nix` is a top-level option of NixOS, nix-darwin or home-manager");
+    term.send("\x03");
+    let (_code, _screen) = term.finish();
+    assert!(!scratch.path().join("nix").exists());
+}
