@@ -58,79 +58,80 @@ let
 {{/if}}
 in
 {
+  # One `flake` attribute set: the configurations are outputs of the flake.
+  flake = {
 {{#if platforms.nixos}}
-  flake.nixosConfigurations = lib.genAttrs (directoriesIn ../{{dirs.hosts}}/nixos) (
-    name:
-    inputs.nixpkgs.lib.nixosSystem {
-      inherit lib;
-      specialArgs = { inherit inputs; };
-      modules = [
-        ../{{dirs.hosts}}/nixos/${name}
-        inputs.self.nixosModules.all
-        nixpkgsSettings
-        { networking.hostName = lib.mkDefault name; }
-{{#if home_manager.module}}
-        inputs.home-manager.nixosModules.home-manager
-        (homeManagerOn name (_: {
-          isNormalUser = lib.mkDefault true;
-        }))
-{{/if}}
-      ];
-    }
-  );
-
-{{/if}}
-{{#if platforms.darwin}}
-  flake.darwinConfigurations = lib.genAttrs (directoriesIn ../{{dirs.hosts}}/darwin) (
-    name:
-    inputs.nix-darwin.lib.darwinSystem {
-      inherit lib;
-      specialArgs = { inherit inputs; };
-      modules = [
-        ../{{dirs.hosts}}/darwin/${name}
-        inputs.self.darwinModules.all
-        nixpkgsSettings
-        { networking.hostName = lib.mkDefault name; }
-{{#if home_manager.module}}
-        inputs.home-manager.darwinModules.home-manager
-        (homeManagerOn name (user: {
-          home = lib.mkDefault "/Users/${user}";
-        }))
-{{/if}}
-      ];
-    }
-  );
-
-{{/if}}
-{{#if home_manager.standalone}}
-  # Standalone home-manager: `home-manager switch --flake .#USER`, or .#USER@HOST (looked up first
-  # on the machine HOST). USER@HOST is built for HOST's system when HOST is one of the machines
-  # here; every other home for {{home_system}} (homeSystem).
-  flake.homeConfigurations =
-    let
-      homeSystem = "{{home_system}}";
-      machines = (inputs.self.nixosConfigurations or { }) // (inputs.self.darwinConfigurations or { });
-      systemOf =
-        entry:
-        let
-          host = lib.last (lib.splitString "@" entry);
-        in
-        if lib.hasInfix "@" entry && machines ? ${host} then
-          machines.${host}.config.nixpkgs.hostPlatform.system
-        else
-          homeSystem;
-    in
-    lib.genAttrs (directoriesIn ../{{dirs.home}}) (
-      entry:
-      inputs.home-manager.lib.homeManagerConfiguration {
+    nixosConfigurations = lib.genAttrs (directoriesIn ../{{dirs.hosts}}/nixos) (
+      name:
+      inputs.nixpkgs.lib.nixosSystem {
         inherit lib;
-        pkgs = withSystem (systemOf entry) ({ pkgs, ... }: pkgs);
-        extraSpecialArgs = { inherit inputs; };
+        specialArgs = { inherit inputs; };
         modules = [
-          ../{{dirs.home}}/${entry}
-          inputs.self.homeManagerModules.all
+          ../{{dirs.hosts}}/nixos/${name}
+          inputs.self.nixosModules.all
+          nixpkgsSettings
+          { networking.hostName = lib.mkDefault name; }
+{{#if home_manager.module}}
+          inputs.home-manager.nixosModules.home-manager
+          (homeManagerOn name (_: {
+            isNormalUser = lib.mkDefault true;
+          }))
+{{/if}}
         ];
       }
     );
 {{/if}}
+{{#if platforms.darwin}}
+    darwinConfigurations = lib.genAttrs (directoriesIn ../{{dirs.hosts}}/darwin) (
+      name:
+      inputs.nix-darwin.lib.darwinSystem {
+        inherit lib;
+        specialArgs = { inherit inputs; };
+        modules = [
+          ../{{dirs.hosts}}/darwin/${name}
+          inputs.self.darwinModules.all
+          nixpkgsSettings
+          { networking.hostName = lib.mkDefault name; }
+{{#if home_manager.module}}
+          inputs.home-manager.darwinModules.home-manager
+          (homeManagerOn name (user: {
+            home = lib.mkDefault "/Users/${user}";
+          }))
+{{/if}}
+        ];
+      }
+    );
+{{/if}}
+{{#if home_manager.standalone}}
+    # Standalone home-manager: `home-manager switch --flake .#USER`, or .#USER@HOST (looked up first
+    # on the machine HOST). USER@HOST is built for HOST's system when HOST is one of the machines
+    # here; every other home for {{home_system}} (homeSystem).
+    homeConfigurations =
+      let
+        homeSystem = "{{home_system}}";
+        machines = (inputs.self.nixosConfigurations or { }) // (inputs.self.darwinConfigurations or { });
+        systemOf =
+          entry:
+          let
+            host = lib.last (lib.splitString "@" entry);
+          in
+          if lib.hasInfix "@" entry && machines ? ${host} then
+            machines.${host}.config.nixpkgs.hostPlatform.system
+          else
+            homeSystem;
+      in
+      lib.genAttrs (directoriesIn ../{{dirs.home}}) (
+        entry:
+        inputs.home-manager.lib.homeManagerConfiguration {
+          inherit lib;
+          pkgs = withSystem (systemOf entry) ({ pkgs, ... }: pkgs);
+          extraSpecialArgs = { inherit inputs; };
+          modules = [
+            ../{{dirs.home}}/${entry}
+            inputs.self.homeManagerModules.all
+          ];
+        }
+      );
+{{/if}}
+  };
 }
