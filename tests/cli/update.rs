@@ -132,8 +132,119 @@ fn update_merges_the_templates_changes_with_the_users_and_marks_the_conflict() {
         merged[start..start + merged[start..].find(to).unwrap()].to_string()
     };
     let (ours_side, base_side, theirs_side) = (
-        between("    // 0.2.0 changed flake.nix's cache comment, the README and the scanPaths helper, and brought
-    // the day-one files (hardware placeholder, accounts, state versions, CI, module outputs for other
+        between("<<<<<<< ours\n", "||||||| base\n"),
+        between("||||||| base\n", "=======\n"),
+        between("=======\n", ">>>>>>> theirs\n"),
+    );
+    assert!(ours_side.starts_with(&format!("{my_line}\n")), "{merged}");
+    assert!(
+        base_side.starts_with(&format!("{template_line}\n")),
+        "{merged}"
+    );
+    assert!(read(old_flake).contains(&base_side), "{merged}");
+    assert!(
+        theirs_side.starts_with(&format!("{new_line}\n")),
+        "{merged}"
+    );
+
+    // Resolved by taking the template's side: the flake is this version's plus the user's input.
+    let start = merged.find("<<<<<<< ours\n").unwrap();
+    let end = merged.find(">>>>>>> theirs\n").unwrap() + ">>>>>>> theirs\n".len();
+    let resolved = format!("{}{theirs_side}{}", &merged[..start], &merged[end..]);
+    std::fs::write(repo.join("flake.nix"), &resolved).unwrap();
+    assert_eq!(
+        resolved,
+        read(new.join("flake.nix")).replace("  inputs = {\n", &format!("  inputs = {{\n{AGENIX}"))
+    );
+    assert_all_nix_valid(scratch.path(), &repo);
+    // check: clean but for the user's own hand edit of a managed file.
+    let checked = check(&repo, &["--format", "json"]);
+    let found: Vec<(String, String)> = findings(&json_of(&checked))
+        .into_iter()
+        .map(|(name, file, _, _)| (name, file))
+        .collect();
+    assert_eq!(
+        found,
+        vec![("managed-drift".to_string(), managed.to_string())]
+    );
+
+    // Updating again is a no-op.
+    git(&repo, &["commit", "--quiet", "-am", "resolved"]);
+    let before = tree_hash(&repo);
+    let again = update(&repo, &[]);
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    assert!(
+        again
+            .stdout
+            .contains(&format!("Up to date with nixscaffold {VERSION}")),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(tree_hash(&repo), before);
+}
+
+#[test]
+fn an_untouched_repository_becomes_this_versions_rendering() {
+    for args in [
+        &["--platform", "nixos"][..],
+        &["--platform", "darwin", "--platform", "home"],
+    ] {
+        let (_scratch, repo, new) = old_and_new(args);
+        let run = update(&repo, &[]);
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains("replaced  flake.nix"), "{}", run.stdout);
+        assert_eq!(texts(&repo), texts(&new), "{args:?}");
+        let checked = check(&repo, &["--format", "json"]);
+        assert_eq!(findings(&json_of(&checked)), vec![], "{}", checked.stdout);
+        let again = update(&repo, &["--allow-dirty"]);
+        assert_eq!((again.code, texts(&repo)), (0, texts(&new)));
+    }
+}
+
+#[test]
+fn dry_run_shows_the_diffs_and_changes_nothing() {
+    let (_scratch, repo, _new) = old_and_new(&[]);
+    let before = tree_hash(&repo);
+    let run = update(&repo, &["--dry-run"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("--- flake.nix (repository)\n+++ flake.nix (updated)\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("-version: \"0.1.0\"\n+version: \"{VERSION}\"\n")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("(dry run: nothing was written)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(tree_hash(&repo), before);
+}
+
+#[test]
+fn check_says_whether_an_update_is_available() {
+    let (_scratch, repo, _new) = old_and_new(&[]);
+    let before = tree_hash(&repo);
+    let run = update(&repo, &["--check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["update_available"], true);
+    assert_eq!(json["recorded_version"], "0.1.0");
+    assert_eq!(json["tool"]["version"], VERSION);
+    let files: Vec<(&str, &str)> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["action"].as_str().unwrap()))
+        .collect();
+    // 0.2.0 changed flake.nix's cache comment, the README and the scanPaths helper, and brought the
+    // day-one files (hardware placeholder, accounts, state versions, CI, module outputs for other
     // flakes).
     assert_eq!(
         files,
