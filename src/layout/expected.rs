@@ -241,7 +241,7 @@ impl Expected {
         // Its package directories; its module trees are where it keeps them.
         let dirs = shape_dirs(&[], &answers.overlays, Backend::Scanpaths);
         Expected {
-            shape: Shape::Recorded(answers),
+            shape: Shape::Recorded(Box::new(answers)),
             files,
             dirs,
             lib: None,
