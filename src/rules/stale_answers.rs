@@ -20,7 +20,8 @@ machine that is already listed, and `new --config .nixscaffold.yaml` recreates w
 The configurations themselves come from the directories (hosts/PLATFORM/NAME/, home/USER/), so \
 after a machine or user is renamed or removed by hand the two drift apart silently: a recorded \
 entry without its directory, or a directory that nothing records. Only checked when \
-.nixscaffold.yaml records answers.",
+.nixscaffold.yaml records answers in the nixscaffold layout (not an adopted repository's own \
+`layout:`).",
     fix: "Make them agree: remove or rename the entry under `hosts` or `users` in \
 .nixscaffold.yaml (a host is PLATFORM/NAME@SYSTEM), or add the missing one; or restore the \
 directory.",
@@ -37,6 +38,10 @@ impl Rule for StaleAnswers {
         let Some(answers) = repo.expected.shape.answers() else {
             return Vec::new();
         };
+        // An adopted repository records its own layout: its machines and homes may live anywhere.
+        if answers.layout.is_some() {
+            return Vec::new();
+        }
         let mut findings = Vec::new();
         for platform in Platform::ALL {
             let role = if platform.has_machines() {
