@@ -32,6 +32,12 @@ fn the_workflow_is_yaml_with_the_expected_steps() {
         runs.contains(&"nixscaffold check --format github"),
         "{runs:?}"
     );
+    // Evaluation cost is gated once a baseline is committed.
+    let eval = steps
+        .iter()
+        .find(|s| s["run"] == "nixscaffold eval --format github")
+        .expect("an eval step");
+    assert_eq!(eval["if"], "hashFiles('.nixscaffold-eval.json') != ''");
     // The flake check runs before the audit.
     let position = |run: &str| runs.iter().position(|r| *r == run).unwrap();
     assert!(position("nix flake check") < position("nixscaffold check --format github"));
