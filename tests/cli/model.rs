@@ -229,3 +229,10 @@ fn functions_loaders_of_their_own_tree_and_flake_compat_shims() {
     // flake-compat, so nix-build runs it stand-alone.
     assert_model("functions-and-shims", &["modules/b/default.nix"], &[]);
 }
+
+#[test]
+fn a_bound_path_interpolated_in_a_command_string_is_reached() {
+    // `repl = ../lib/repl.nix;` then `'' nix repl --expr 'import ${repl} { }' ''`: the place
+    // ends where the word does, so lib/repl.nix is reached; lib/stray.nix is not.
+    assert_model("path-in-a-string", &["lib/stray.nix"], &[]);
+}
