@@ -236,3 +236,19 @@ fn a_bound_path_interpolated_in_a_command_string_is_reached() {
     // ends where the word does, so lib/repl.nix is reached; lib/stray.nix is not.
     assert_model("path-in-a-string", &["lib/stray.nix"], &[]);
 }
+
+#[test]
+fn ez_configs_options_that_move_its_directories_are_read() {
+    // A flake-parts module (not flake.nix) sets `ezConfigs.root = ../nix;` and
+    // `nixos.configurationsDirectory = configRoot + "/nixos"` with `configRoot =
+    // config.ezConfigs.root + "/configurations"`: each named directory's files and default.nix
+    // files are roots; a file beside them, or below a configuration, is not.
+    assert_model(
+        "ez-configs-options",
+        &[
+            "nix/configurations/nixos/box/stray.nix",
+            "nix/configurations/stray.nix",
+        ],
+        &[],
+    );
+}
