@@ -9,6 +9,13 @@
 //! - beside a flake, `tests/*.nix` and `tests/*/default.nix` (also `test/`): tests run with
 //!   `nix-build tests/x.nix` or `nix build --expr`;
 //! - everything under a directory named `templates/`: templates are copied, not evaluated.
+//!
+//! A framework the model does not know: in a flake-parts module that imports an input's flake
+//! module (`imports = [ inputs.x.flakeModules.default ];`), a directory given as the value of a
+//! directory-like option (`x.root = ./.;`, `x.src`, `x.path`, `x.hostsDir` …, two names or more,
+//! outside any function call) is a region that module may load from: nothing below it is called
+//! an orphan, and the reference is listed once as not followed. A derivation's `src = ./.;` sits
+//! inside a call (`mkDerivation { … }`) and is copied content, not imports: it is left out.
 
 use rnix::SyntaxKind::*;
 use rnix::SyntaxNode;
@@ -317,6 +324,40 @@ fn root_of(framework: &Framework, dir: &str, flake: &SyntaxNode) -> Option<Strin
         }
     }
     None
+}
+
+/// Option names (last part of a binding's path) that hand a framework a directory.
+const DIRECTORY_OPTIONS: &[&str] = &["root", "src", "path", "dir", "directory", "prefix", "base"];
+const DIRECTORY_OPTION_SUFFIXES: &[&str] = &["Dir", "Directory", "Path", "Root", "Src"];
+
+/// Whether a binding at `path` (`someFramework.root`) is a directory-like option of a module:
+/// two names or more, not an input's.
+pub fn is_directory_option(path: &[String]) -> bool {
+    let [first, .., last] = path else {
+        return false;
+    };
+    !matches!(first.as_str(), "inputs" | "templates")
+        && (DIRECTORY_OPTIONS.contains(&last.as_str())
+            || DIRECTORY_OPTION_SUFFIXES.iter().any(|s| last.ends_with(s)))
+}
+
+/// Whether a file names an input's flake module (`inputs.x.flakeModule`,
+/// `inputs.x.flakeModules.default`, `inputs.x.modules.flake.default`).
+pub fn imports_input_module(root: &SyntaxNode) -> bool {
+    root.descendants()
+        .filter(|n| n.kind() == NODE_SELECT)
+        .filter_map(|n| crate::nix::syntax::dotted_name(&n))
+        .any(|name| {
+            let rest = match name.first().map(String::as_str) {
+                Some("inputs") => name.get(2..),
+                _ => None,
+            };
+            rest.is_some_and(|rest| match rest {
+                [first, ..] if first.starts_with("flakeModule") => true,
+                [modules, flake, ..] => modules == "modules" && flake == "flake",
+                _ => false,
+            })
+        })
 }
 
 /// The framework (see [`FRAMEWORKS`]) standing for one directory ez-configs' options name.

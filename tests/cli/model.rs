@@ -252,3 +252,17 @@ fn ez_configs_options_that_move_its_directories_are_read() {
         &[],
     );
 }
+
+#[test]
+fn a_directory_given_to_an_unknown_frameworks_option_is_a_region() {
+    // `imports = [ inputs.wiring.flakeModules.default ]; wiring.root = ./.;`: a module the model
+    // does not know may load anything in the repository: no orphan, said once.
+    assert_model("unknown-framework-root", &[], &[("flake.nix", 9, "")]);
+    // `wiring.hostsDir = ./hosts;` reaches hosts/ only; a derivation's `src = ./.;` in a module
+    // that imports the same flake module is copied content, not imports.
+    assert_model(
+        "unknown-framework-derivation",
+        &["parts/stray.nix"],
+        &[("flake.nix", 7, "hosts")],
+    );
+}
