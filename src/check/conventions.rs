@@ -330,6 +330,10 @@ fn root_of(framework: &Framework, dir: &str, flake: &SyntaxNode) -> Option<Strin
 const DIRECTORY_OPTIONS: &[&str] = &["root", "src", "path", "dir", "directory", "prefix", "base"];
 const DIRECTORY_OPTION_SUFFIXES: &[&str] = &["Dir", "Directory", "Path", "Root", "Src"];
 
+/// Option namespaces of tools that read a directory without loading its Nix files (formatters,
+/// hooks): `treefmt.projectRoot = ./.;` is not a framework's root.
+const TOOL_NAMESPACES: &[&str] = &["treefmt", "pre-commit", "git-hooks"];
+
 /// Whether a binding at `path` (`someFramework.root`) is a directory-like option of a module:
 /// two names or more, not an input's.
 pub fn is_directory_option(path: &[String]) -> bool {
@@ -337,6 +341,7 @@ pub fn is_directory_option(path: &[String]) -> bool {
         return false;
     };
     !matches!(first.as_str(), "inputs" | "templates")
+        && !path.iter().any(|p| TOOL_NAMESPACES.contains(&p.as_str()))
         && (DIRECTORY_OPTIONS.contains(&last.as_str())
             || DIRECTORY_OPTION_SUFFIXES.iter().any(|s| last.ends_with(s)))
 }
@@ -348,8 +353,9 @@ pub fn imports_input_module(root: &SyntaxNode) -> bool {
         .filter(|n| n.kind() == NODE_SELECT)
         .filter_map(|n| crate::nix::syntax::dotted_name(&n))
         .any(|name| {
-            let rest = match name.first().map(String::as_str) {
-                Some("inputs") => name.get(2..),
+            // flake-parts' own modules (`partitions`) are modelled, not unknown.
+            let rest = match (name.first().map(String::as_str), name.get(1)) {
+                (Some("inputs"), Some(input)) if input != "flake-parts" => name.get(2..),
                 _ => None,
             };
             rest.is_some_and(|rest| match rest {

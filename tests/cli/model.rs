@@ -259,7 +259,8 @@ fn a_directory_given_to_an_unknown_frameworks_option_is_a_region() {
     // does not know may load anything in the repository: no orphan, said once.
     assert_model("unknown-framework-root", &[], &[("flake.nix", 9, "")]);
     // `wiring.hostsDir = ./hosts;` reaches hosts/ only; a derivation's `src = ./.;` in a module
-    // that imports the same flake module is copied content, not imports.
+    // that imports the same flake module is copied content, not imports, and a formatter's
+    // `treefmt.projectRoot = ./.;` loads nothing.
     assert_model(
         "unknown-framework-derivation",
         &["parts/stray.nix"],
