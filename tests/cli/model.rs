@@ -267,3 +267,15 @@ fn a_directory_given_to_an_unknown_frameworks_option_is_a_region() {
         &[("flake.nix", 7, "hosts")],
     );
 }
+
+#[test]
+fn a_loader_of_each_subdirectory_default_nix_reaches_only_those() {
+    // `map (n: import (dir + "/${n}")) (attrNames (filterAttrs (_: t: t == "directory")
+    // (readDir dir)))`: each m/<sub>/default.nix and what it imports are reached; a test file
+    // nothing imports, and a file beside a default.nix, are not.
+    assert_model(
+        "readdir-subdirectory-defaults",
+        &["m/a/tests/x-test.nix", "m/b/other.nix"],
+        &[],
+    );
+}
