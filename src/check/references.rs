@@ -452,7 +452,7 @@ fn classify(node: &SyntaxNode, place: Place) -> RawRef {
         option_dir: kind == RefKind::Value
             && calls
                 .first()
-                .map_or(true, |c| c.name.as_deref() == Some("mkFlake"))
+                .is_none_or(|c| c.name.as_deref() == Some("mkFlake"))
             && is_directory_option(&crate::nix::syntax::binding_path(node)),
     }
 }
