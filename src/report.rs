@@ -190,11 +190,12 @@ pub fn human(outcome: &Outcome, color: bool, verbose: bool) -> String {
             "\nNot followed (check cannot tell which files these load; none of the files they may reach is called an orphan):"
         );
         for u in &outcome.unresolved {
-            let _ = writeln!(
-                out,
-                "  {}:{}: may load files under {}/",
-                u.file, u.line, u.reaches
-            );
+            let place = if u.reaches.is_empty() {
+                "anywhere in the repository".to_string()
+            } else {
+                format!("under {}/", u.reaches)
+            };
+            let _ = writeln!(out, "  {}:{}: may load files {place}", u.file, u.line);
         }
     }
     if verbose && !outcome.skipped.is_empty() {

@@ -9,6 +9,13 @@
 //! - beside a flake, `tests/*.nix` and `tests/*/default.nix` (also `test/`): tests run with
 //!   `nix-build tests/x.nix` or `nix build --expr`;
 //! - everything under a directory named `templates/`: templates are copied, not evaluated.
+//!
+//! A framework the model does not know: in a flake-parts module that imports an input's flake
+//! module (`imports = [ inputs.x.flakeModules.default ];`), a directory given as the value of a
+//! directory-like option (`x.root = ./.;`, `x.src`, `x.path`, `x.hostsDir` …, two names or more,
+//! outside any function call) is a region that module may load from: nothing below it is called
+//! an orphan, and the reference is listed once as not followed. A derivation's `src = ./.;` sits
+//! inside a call (`mkDerivation { … }`) and is copied content, not imports: it is left out.
 
 use rnix::SyntaxKind::*;
 use rnix::SyntaxNode;
@@ -205,6 +212,16 @@ pub const FRAMEWORKS: &[Framework] = &[
         skips_underscore: false,
     },
     Framework {
+        // ez-configs: a directory an `ezConfigs.<kind>.<x>Directory` option names (see
+        // [`settings`]); never named by an input.
+        name: EZ_DIRECTORY,
+        inputs: &[],
+        urls: &[],
+        root_binding: &[],
+        loads: &["*.nix", "*/default.nix"],
+        skips_underscore: false,
+    },
+    Framework {
         // clan-core: each machines/<name>/ directory, with these files auto-included.
         name: "clan-core",
         inputs: &["clan-core"],
@@ -307,6 +324,170 @@ fn root_of(framework: &Framework, dir: &str, flake: &SyntaxNode) -> Option<Strin
         }
     }
     None
+}
+
+/// Option names (last part of a binding's path) that hand a framework a directory.
+const DIRECTORY_OPTIONS: &[&str] = &["root", "src", "path", "dir", "directory", "prefix", "base"];
+const DIRECTORY_OPTION_SUFFIXES: &[&str] = &["Dir", "Directory", "Path", "Root", "Src"];
+
+/// Option namespaces of tools that read a directory without loading its Nix files (formatters,
+/// hooks): `treefmt.projectRoot = ./.;` is not a framework's root.
+const TOOL_NAMESPACES: &[&str] = &["treefmt", "pre-commit", "git-hooks"];
+
+/// Whether a binding at `path` (`someFramework.root`) is a directory-like option of a module:
+/// two names or more, not an input's.
+pub fn is_directory_option(path: &[String]) -> bool {
+    let [first, .., last] = path else {
+        return false;
+    };
+    !matches!(first.as_str(), "inputs" | "templates")
+        && !path.iter().any(|p| TOOL_NAMESPACES.contains(&p.as_str()))
+        && (DIRECTORY_OPTIONS.contains(&last.as_str())
+            || DIRECTORY_OPTION_SUFFIXES.iter().any(|s| last.ends_with(s)))
+}
+
+/// Whether a file names an input's flake module (`inputs.x.flakeModule`,
+/// `inputs.x.flakeModules.default`, `inputs.x.modules.flake.default`).
+pub fn imports_input_module(root: &SyntaxNode) -> bool {
+    root.descendants()
+        .filter(|n| n.kind() == NODE_SELECT)
+        .filter_map(|n| crate::nix::syntax::dotted_name(&n))
+        .any(|name| {
+            // flake-parts' own modules (`partitions`) are modelled, not unknown.
+            let rest = match (name.first().map(String::as_str), name.get(1)) {
+                (Some("inputs"), Some(input)) if input != "flake-parts" => name.get(2..),
+                _ => None,
+            };
+            rest.is_some_and(|rest| match rest {
+                [first, ..] if first.starts_with("flakeModule") => true,
+                [modules, flake, ..] => modules == "modules" && flake == "flake",
+                _ => false,
+            })
+        })
+}
+
+/// The framework (see [`FRAMEWORKS`]) standing for one directory ez-configs' options name.
+pub const EZ_DIRECTORY: &str = "ez-configs directory";
+
+/// ez-configs' options that move one kind's directory: `ezConfigs.<kind>.<option>`.
+const EZ_KINDS: &[&str] = &["nixos", "darwin", "home"];
+const EZ_DIRECTORY_OPTIONS: &[&str] = &["configurationsDirectory", "modulesDirectory"];
+
+/// A framework setting, in any `.nix` file (a flake-parts module), that moves where its
+/// conventions apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setting {
+    /// `ezConfigs.root = ./.;`
+    EzRoot(String),
+    /// `ezConfigs.nixos.configurationsDirectory = …`: a directory, known entirely
+    /// (`from_root` false) or below `ezConfigs.root` (`config.ezConfigs.root + "/nixos"`).
+    EzDirectory { place: String, from_root: bool },
+}
+
+/// The framework settings a file makes, read through the abstract evaluation.
+pub fn settings(path: &str, text: &str, root: &SyntaxNode) -> Vec<Setting> {
+    if !text.contains("ezConfigs") {
+        return Vec::new();
+    }
+    let eval = Eval {
+        dir: super::graph::parent_dir(path),
+    };
+    let mut found = Vec::new();
+    for node in root.descendants() {
+        if node.kind() != NODE_ATTRPATH_VALUE {
+            continue;
+        }
+        let Some(value) = node.children().nth(1) else {
+            continue;
+        };
+        let at = binding_path(&value);
+        let setting = match at.as_slice() {
+            [.., ez, r] if ez == "ezConfigs" && r == "root" => Some(true),
+            [.., ez, kind, option]
+                if ez == "ezConfigs"
+                    && EZ_KINDS.contains(&kind.as_str())
+                    && EZ_DIRECTORY_OPTIONS.contains(&option.as_str()) =>
+            {
+                Some(false)
+            }
+            _ => None,
+        };
+        let Some(is_root) = setting else {
+            continue;
+        };
+        match (eval.value(&value), is_root) {
+            (Value::Loc(loc), _) => {
+                if let Some(Place::Exact(place)) = Place::new(&loc) {
+                    found.push(if is_root {
+                        Setting::EzRoot(place)
+                    } else {
+                        Setting::EzDirectory {
+                            place,
+                            from_root: false,
+                        }
+                    });
+                }
+            }
+            // `config.ezConfigs.root + "/configurations/nixos"`: the option's value is unknown
+            // here, its text below it is not (the file reads `ezConfigs.root`).
+            (Value::Text(rest), false) if text.contains("ezConfigs.root") => {
+                if let Some(rest) = rest.strip_prefix(super::eval::HOLE) {
+                    if rest.starts_with('/') && !rest.contains([super::eval::HOLE]) {
+                        found.push(Setting::EzDirectory {
+                            place: rest.to_string(),
+                            from_root: true,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Applies the settings to the frameworks the flakes use: ez-configs' root moves, and each
+/// directory its options name is loaded as one of its kinds.
+pub fn apply_settings(settings: &[Setting], frameworks: &mut Vec<Uses>) {
+    let ez_root = settings.iter().find_map(|s| match s {
+        Setting::EzRoot(root) => Some(root.clone()),
+        _ => None,
+    });
+    if let Some(root) = &ez_root {
+        frameworks.retain(|u| u.framework != "ez-configs");
+        frameworks.push(Uses {
+            framework: "ez-configs",
+            root: root.clone(),
+        });
+    }
+    let ez_root = ez_root
+        .or_else(|| {
+            frameworks
+                .iter()
+                .find(|u| u.framework == "ez-configs")
+                .map(|u| u.root.clone())
+        })
+        .unwrap_or_default();
+    for setting in settings {
+        let Setting::EzDirectory { place, from_root } = setting else {
+            continue;
+        };
+        let dir = if *from_root {
+            match Place::new(&format!("{ez_root}{place}")) {
+                Some(Place::Exact(dir)) => dir,
+                _ => continue,
+            }
+        } else {
+            place.clone()
+        };
+        let uses = Uses {
+            framework: EZ_DIRECTORY,
+            root: dir,
+        };
+        if !frameworks.contains(&uses) {
+            frameworks.push(uses);
+        }
+    }
 }
 
 /// Whether a framework's glob (see [`Framework::loads`]) names `rest`, a path below its root.

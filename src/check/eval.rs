@@ -131,7 +131,15 @@ impl Eval<'_> {
         for element in node.children_with_tokens() {
             let part = match element {
                 NodeOrToken::Token(token) if token.kind() == TOKEN_STRING_CONTENT => {
-                    Value::Text(token.text().to_string())
+                    let text = token.text();
+                    // `'' nix repl --expr 'import ${repl} { }' ''`: an embedded place ends where
+                    // a word does; the rest of the string is not part of it.
+                    match (&result, text.find(ends_a_place)) {
+                        (Some(Value::Loc(l)), Some(end)) => {
+                            return Value::Loc(format!("{l}{}", &text[..end]))
+                        }
+                        _ => Value::Text(text.to_string()),
+                    }
                 }
                 NodeOrToken::Token(_) => continue,
                 NodeOrToken::Node(interpolation) => {
@@ -224,6 +232,11 @@ impl Eval<'_> {
 
 /// Whether the text so far ends where a new word starts (`darwin-config=`, `--config `): an
 /// argument interpolated there begins a path of its own.
+/// A character no path in a command line or expression text continues with.
+fn ends_a_place(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\'' | '"' | ';' | ',' | '(' | ')' | '{' | '}' | '`')
+}
+
 fn starts_a_word(before: &Option<Value>) -> bool {
     matches!(before, Some(Value::Text(t)) if t.ends_with(['=', ' ', ':']))
 }

@@ -57,7 +57,7 @@ pub struct Edge {
 pub struct Region {
     pub from: usize,
     pub offset: usize,
-    /// The directory (relative; never the root) whose files it may load.
+    /// The directory (relative; `""` is the root) whose files it may load.
     pub dir: String,
     /// Loaded through import-tree: paths with a component starting `_` are not among them.
     pub skips_underscore: bool,
@@ -189,6 +189,13 @@ pub fn resolve(raw: &RawRef, tree: &Tree<'_>, own_dir: &str) -> Resolution {
     };
     if let Some(&file) = tree.index.get(path) {
         return found(vec![file], raw.kind);
+    }
+    if raw.option_dir && (path.is_empty() || tree.is_dir(path)) {
+        // `someFramework.root = ./.;`: a module the model does not know may load any of it.
+        return Resolution {
+            regions: vec![path.to_string()],
+            ..Resolution::default()
+        };
     }
     if !tree.is_dir(path) {
         return Resolution::default();

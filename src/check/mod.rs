@@ -185,7 +185,9 @@ impl Repo {
         let mut refs: Vec<Vec<RawRef>> = Vec::with_capacity(facts.len());
         let mut module_args: HashMap<String, String> = HashMap::new();
         let mut stand_alone: Vec<usize> = Vec::new();
+        let mut framework_settings: Vec<conventions::Setting> = Vec::new();
         for (i, file_facts) in facts.into_iter().enumerate() {
+            framework_settings.extend(file_facts.settings);
             if file_facts.stand_alone {
                 stand_alone.push(i);
             }
@@ -193,6 +195,7 @@ impl Repo {
             module_args.extend(file_facts.module_args);
             refs.push(file_facts.references);
         }
+        conventions::apply_settings(&framework_settings, &mut frameworks);
         let conventions: Vec<String> = frameworks
             .iter()
             .map(|uses| {
@@ -351,6 +354,8 @@ struct Facts {
     module_args: Vec<(String, String)>,
     /// A stand-alone entry point by what it does (a flake-compat shim).
     stand_alone: bool,
+    /// Framework settings that move its directories (`ezConfigs.root = ./.;`).
+    settings: Vec<conventions::Setting>,
 }
 
 /// Parses one file and reads its facts, or skips it when its tree is too deep to walk. The tree is
@@ -383,6 +388,7 @@ fn parse_source(
             Vec::new()
         },
         stand_alone: references::is_stand_alone(&path, &text, &root),
+        settings: conventions::settings(&path, &text, &root),
         module_args: if text.contains("rgs") || text.contains("self") {
             references::module_args(&path, &root)
         } else {

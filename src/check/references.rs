@@ -10,7 +10,8 @@ use rnix::SyntaxKind::*;
 use rnix::{SyntaxNode, WalkEvent};
 
 use super::conventions::{
-    discovers, discovers_all, IMPORT_TREE, IMPORT_TREE_FILTERS, ROOT_HELPERS,
+    discovers, discovers_all, imports_input_module, is_directory_option, IMPORT_TREE,
+    IMPORT_TREE_FILTERS, ROOT_HELPERS,
 };
 use super::eval::{Eval, Value};
 use super::pattern::{PathPattern, Place};
@@ -59,6 +60,10 @@ pub struct RawRef {
     /// Handed to a function whose result an `imports` / `modules` binding loads
     /// (`imports = mkModules { path = ./.; };`).
     pub call_in_imports: bool,
+    /// The value of a directory-like option (`someFramework.root = ./.;`) outside any call, in a
+    /// file that imports an input's flake module: a framework the model does not know may load
+    /// anything below it (see `conventions::is_directory_option`).
+    pub option_dir: bool,
 }
 
 impl RawRef {
@@ -150,6 +155,11 @@ pub fn references(
     for (name, reference) in bound_refs {
         if uses.get(&name) == Some(&0) {
             refs.push(reference);
+        }
+    }
+    if refs.iter().any(|r| r.option_dir) && !imports_input_module(root) {
+        for r in &mut refs {
+            r.option_dir = false;
         }
     }
     refs.sort_by_key(|r| r.offset);
@@ -439,6 +449,11 @@ fn classify(node: &SyntaxNode, place: Place) -> RawRef {
         call_in_imports: calls
             .first()
             .is_some_and(|c| module_binding(&c.apply).is_some()),
+        option_dir: kind == RefKind::Value
+            && calls
+                .first()
+                .is_none_or(|c| c.name.as_deref() == Some("mkFlake"))
+            && is_directory_option(&crate::nix::syntax::binding_path(node)),
     }
 }
 

@@ -229,3 +229,53 @@ fn functions_loaders_of_their_own_tree_and_flake_compat_shims() {
     // flake-compat, so nix-build runs it stand-alone.
     assert_model("functions-and-shims", &["modules/b/default.nix"], &[]);
 }
+
+#[test]
+fn a_bound_path_interpolated_in_a_command_string_is_reached() {
+    // `repl = ../lib/repl.nix;` then `'' nix repl --expr 'import ${repl} { }' ''`: the place
+    // ends where the word does, so lib/repl.nix is reached; lib/stray.nix is not.
+    assert_model("path-in-a-string", &["lib/stray.nix"], &[]);
+}
+
+#[test]
+fn ez_configs_options_that_move_its_directories_are_read() {
+    // A flake-parts module (not flake.nix) sets `ezConfigs.root = ../nix;` and
+    // `nixos.configurationsDirectory = configRoot + "/nixos"` with `configRoot =
+    // config.ezConfigs.root + "/configurations"`: each named directory's files and default.nix
+    // files are roots; a file beside them, or below a configuration, is not.
+    assert_model(
+        "ez-configs-options",
+        &[
+            "nix/configurations/nixos/box/stray.nix",
+            "nix/configurations/stray.nix",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn a_directory_given_to_an_unknown_frameworks_option_is_a_region() {
+    // `imports = [ inputs.wiring.flakeModules.default ]; wiring.root = ./.;`: a module the model
+    // does not know may load anything in the repository: no orphan, said once.
+    assert_model("unknown-framework-root", &[], &[("flake.nix", 9, "")]);
+    // `wiring.hostsDir = ./hosts;` reaches hosts/ only; a derivation's `src = ./.;` in a module
+    // that imports the same flake module is copied content, not imports, and a formatter's
+    // `treefmt.projectRoot = ./.;` loads nothing.
+    assert_model(
+        "unknown-framework-derivation",
+        &["parts/stray.nix"],
+        &[("flake.nix", 7, "hosts")],
+    );
+}
+
+#[test]
+fn a_loader_of_each_subdirectory_default_nix_reaches_only_those() {
+    // `map (n: import (dir + "/${n}")) (attrNames (filterAttrs (_: t: t == "directory")
+    // (readDir dir)))`: each m/<sub>/default.nix and what it imports are reached; a test file
+    // nothing imports, and a file beside a default.nix, are not.
+    assert_model(
+        "readdir-subdirectory-defaults",
+        &["m/a/tests/x-test.nix", "m/b/other.nix"],
+        &[],
+    );
+}
