@@ -66,20 +66,27 @@ pub fn within_parse_limits(text: &str) -> std::result::Result<(), String> {
         List,
         Str,
     }
-    // rnix's tokenizer looks ahead through every run of path characters for a `/` at each `.` or
-    // `+` in it: `a.a.a…` costs the run's length once per link. Bounded by the text's length.
-    let (mut cost, mut run, mut links) = (0u64, 0u64, 1u64);
+    // rnix's tokenizer, at the start of every token, looks ahead through the rest of the run of
+    // path characters for a `/`: a run costs its length once per token in it. A name (a letter or
+    // `_`, then letters, digits, `_`, `-`) is one token; every other character of a run (`.`, `+`,
+    // `-`, a digit) is counted as one, which bounds the lexer's cost from above. Linear.
+    let (mut cost, mut run, mut tokens, mut in_name) = (0u64, 0u64, 0u64, false);
     for byte in text.bytes().chain([b' ']) {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-' | b'+') {
+            let continues =
+                in_name && (byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-'));
             run += 1;
-            links += u64::from(matches!(byte, b'.' | b'+'));
+            tokens += u64::from(!continues);
+            in_name = continues || byte.is_ascii_alphabetic() || byte == b'_';
         } else {
-            cost += run * links;
-            (run, links) = (0, 1);
+            cost = cost.saturating_add(run * tokens);
+            (run, tokens, in_name) = (0, 0, false);
         }
     }
     if cost > 64 * text.len() as u64 + (1 << 24) {
-        return Err("long runs of `.`-joined names without a space, not parsed".into());
+        return Err(
+            "long runs of operators or `.`-joined names without a space, not parsed".into(),
+        );
     }
     let mut stack: Vec<(Context, usize)> = vec![(Context::Code, 0)];
     for (kind, _) in rnix::tokenize(text) {
@@ -264,6 +271,30 @@ mod tests {
     fn lexer_limits() {
         let dotted = format!("x: x{}", ".a".repeat(20_000));
         assert!(within_parse_limits(&dotted).unwrap_err().contains("runs"));
+        // Each of these is one token per character, each looking ahead through the whole run.
+        for c in ['-', '.', '+', '1'] {
+            let run = c.to_string().repeat(8_000_000);
+            let started = std::time::Instant::now();
+            assert!(
+                within_parse_limits(&run).unwrap_err().contains("runs"),
+                "{c}"
+            );
+            assert!(
+                started.elapsed().as_secs() < 5,
+                "{c}: {:?}",
+                started.elapsed()
+            );
+        }
+        for c in ['a', ' ', '[', '"', '#'] {
+            let run = c.to_string().repeat(8_000_000);
+            let started = std::time::Instant::now();
+            let _ = within_parse_limits(&run);
+            assert!(
+                started.elapsed().as_secs() < 5,
+                "{c}: {:?}",
+                started.elapsed()
+            );
+        }
         let long_name = format!("{{ {} = 1; }}", "a".repeat(100_000));
         assert!(
             within_parse_limits(&long_name).is_ok(),
