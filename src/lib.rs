@@ -18,6 +18,7 @@ pub mod generate;
 pub mod git;
 pub mod history;
 pub mod layout;
+pub mod lock;
 pub mod names;
 pub mod nix;
 pub mod presets;
@@ -28,6 +29,7 @@ pub mod root;
 pub mod rules;
 pub mod sarif;
 pub mod text;
+pub mod undo;
 pub mod update;
 pub mod write;
 

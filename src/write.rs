@@ -1,20 +1,28 @@
 //! Writing files safely: never over an existing file, never through a symbolic link, each file
-//! whole or not at all (temp file, then a no-clobber rename), and on any failure everything this run
-//! created is removed again, so the user's tree is as it was.
+//! whole or not at all (temp file, then a no-clobber rename), and on any failure, or a SIGINT,
+//! SIGTERM or SIGHUP, everything this run created is removed and every file it replaced is put
+//! back, so the user's tree is as it was. Each step is recorded in [`crate::undo`] before it is
+//! visible. On commit, the directories that changed are fsynced, so their entries survive a power
+//! loss.
 
+use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::generate::PlannedFile;
+use crate::undo;
 
 /// A set of files written into `root`, undone on failure.
 pub struct Transaction {
     root: PathBuf,
-    created_files: Vec<PathBuf>,
-    /// Files this run replaced, with what they held: put back on failure.
-    replaced_files: Vec<(PathBuf, String)>,
-    created_dirs: Vec<PathBuf>,
+    id: u64,
+    /// Directories known to be real directories inside the root (checked or created here), so a
+    /// deep tree is not re-walked from the root for every file.
+    known_dirs: HashSet<PathBuf>,
+    /// Directories whose entries changed: fsynced on commit.
+    touched_dirs: BTreeSet<PathBuf>,
     committed: bool,
 }
 
@@ -22,9 +30,9 @@ impl Transaction {
     pub fn new(root: &Path) -> Transaction {
         Transaction {
             root: root.to_path_buf(),
-            created_files: Vec::new(),
-            replaced_files: Vec::new(),
-            created_dirs: Vec::new(),
+            id: undo::begin(),
+            known_dirs: HashSet::new(),
+            touched_dirs: BTreeSet::new(),
             committed: false,
         }
     }
@@ -41,10 +49,28 @@ impl Transaction {
             }
         }
         for dir in missing.into_iter().rev() {
-            std::fs::create_dir(&dir).map_err(|e| Error::io("create directory", &dir, e))?;
-            self.created_dirs.push(dir);
+            self.create_dir(&dir)?;
         }
         Ok(())
+    }
+
+    /// `mkdir`, recorded before anyone can see it.
+    fn create_dir(&mut self, dir: &Path) -> Result<()> {
+        let mut open = undo::pending();
+        std::fs::create_dir(dir).map_err(|e| Error::io("create directory", dir, e))?;
+        if let Some(undo) = open.get_mut(&self.id) {
+            undo.dirs.push(dir.to_path_buf());
+        }
+        drop(open);
+        self.touch_parent(dir);
+        self.known_dirs.insert(dir.to_path_buf());
+        Ok(())
+    }
+
+    fn touch_parent(&mut self, path: &Path) {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            self.touched_dirs.insert(parent.to_path_buf());
+        }
     }
 
     /// Writes one new file. Refuses when it exists or when any directory on the way is a link.
@@ -59,16 +85,8 @@ impl Transaction {
                 target.display()
             )));
         }
-        // 0o666 less the umask, like any file the user creates (a temp file is 0o600 by default).
-        let mut temp = tempfile::Builder::new()
-            .prefix(".nixscaffold-")
-            .suffix(".tmp")
-            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
-            .tempfile_in(&parent)
-            .map_err(|e| Error::io("create a temporary file in", &parent, e))?;
-        temp.write_all(file.contents.as_bytes())
-            .and_then(|()| temp.as_file().sync_all())
-            .map_err(|e| Error::io("write", &target, e))?;
+        let mut open = undo::pending();
+        let temp = self.write_temp(&mut open, &target, &file.contents, None)?;
         temp.persist_noclobber(&target).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
                 Error::usage(format!(
@@ -79,12 +97,17 @@ impl Transaction {
                 Error::io("write", &target, e.error)
             }
         })?;
-        self.created_files.push(target.clone());
+        if let Some(undo) = open.get_mut(&self.id) {
+            undo.files.push(target.clone());
+        }
+        drop(open);
+        self.touched_dirs.insert(parent);
+        undo::after_write();
         Ok(target)
     }
 
-    /// Replaces an existing file with `file`'s contents ([`replace_file`]); on failure of the
-    /// transaction its old contents are put back. Refuses links on the way, as [`Self::write`].
+    /// Replaces an existing file with `file`'s contents ([`Self::replace_path`]); on failure of
+    /// the transaction its old contents are put back. Refuses links on the way, as [`Self::write`].
     pub fn replace(&mut self, file: &PlannedFile) -> Result<PathBuf> {
         let relative = safe_relative(&file.path)?;
         if let Some(parent) = Path::new(&file.path).parent() {
@@ -93,16 +116,95 @@ impl Transaction {
             }
         }
         let target = self.root.join(&relative);
-        let old = crate::text::read_text(&target)?;
-        replace_file(&target, &file.contents)?;
-        self.replaced_files.push((target.clone(), old));
+        self.replace_path(&target, &file.contents)?;
         Ok(target)
     }
 
+    /// Replaces the regular file `path` with `contents`, atomically, keeping its owner, group and
+    /// mode as far as the system allows; undone (the original renamed back, the same file) on
+    /// failure or a signal. Refuses a symbolic link: the rename would replace the link.
+    pub fn replace_path(&mut self, path: &Path, contents: &str) -> Result<()> {
+        let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io("inspect", path, e))?;
+        if meta.file_type().is_symlink() || !meta.is_file() {
+            return Err(Error::usage(format!(
+                "{} is not a regular file; nixscaffold does not replace links",
+                path.display()
+            )));
+        }
+        let parent = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let mut open = undo::pending();
+        // The original stays reachable under a second name until the run is done.
+        let original = undo::temp_name(&parent, "orig");
+        if let Some(undo) = open.get_mut(&self.id) {
+            undo.temps.push(original.clone());
+        }
+        std::fs::hard_link(path, &original)
+            .or_else(|_| std::fs::copy(path, &original).map(drop))
+            .map_err(|e| Error::io("keep a copy of", path, e))?;
+        let temp = self.write_temp(&mut open, path, contents, Some(&meta))?;
+        temp.persist(path)
+            .map_err(|e| Error::io("replace", path, e.error))?;
+        if let Some(undo) = open.get_mut(&self.id) {
+            undo.temps.retain(|t| t != &original);
+            undo.replaced.push((path.to_path_buf(), original));
+        }
+        drop(open);
+        self.touched_dirs.insert(parent);
+        undo::after_write();
+        Ok(())
+    }
+
+    /// A temporary file beside `target` holding `contents`, synced; with `like`'s mode and owner,
+    /// else 0o666 less the umask, like any file the user creates (a temp file is 0o600 by default).
+    fn write_temp(
+        &self,
+        open: &mut std::sync::MutexGuard<'static, std::collections::BTreeMap<u64, undo::Undo>>,
+        target: &Path,
+        contents: &str,
+        like: Option<&std::fs::Metadata>,
+    ) -> Result<tempfile::NamedTempFile> {
+        let dir = target.parent().unwrap_or(Path::new("."));
+        let name = undo::temp_name(dir, "new");
+        if let Some(undo) = open.get_mut(&self.id) {
+            undo.temps.push(name.clone());
+        }
+        let file_name = name.file_name().unwrap_or_default();
+        let mode = like.map_or(0o666, |meta| meta.permissions().mode() & 0o7777);
+        let mut temp = tempfile::Builder::new()
+            .prefix(file_name)
+            .rand_bytes(0)
+            .permissions(std::fs::Permissions::from_mode(mode))
+            .tempfile_in(dir)
+            .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+        if let Some(meta) = like {
+            // Root editing a user's file must not hand it to root; without the right, it is kept
+            // as the system allows (a user can only own what they write).
+            let _ = std::os::unix::fs::fchown(temp.as_file(), Some(meta.uid()), Some(meta.gid()));
+            let _ = temp.as_file().set_permissions(meta.permissions());
+        }
+        temp.write_all(contents.as_bytes())
+            .and_then(|()| temp.as_file().sync_all())
+            .map_err(|e| Error::io("write", target, e))?;
+        Ok(temp)
+    }
+
     fn ensure_dir(&mut self, dir: &Path) -> Result<()> {
-        let relative = dir.strip_prefix(&self.root).unwrap_or(Path::new(""));
-        let mut current = self.root.clone();
-        for component in relative.components() {
+        if self.known_dirs.contains(dir) {
+            return Ok(());
+        }
+        // Below the deepest directory already known: a deep tree, written top down, is not
+        // re-walked from the root for every file.
+        let start = dir
+            .ancestors()
+            .find(|a| *a == self.root || self.known_dirs.contains(*a))
+            .unwrap_or(&self.root)
+            .to_path_buf();
+        let rest = dir
+            .strip_prefix(&start)
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        let mut current = start;
+        for component in rest.components() {
             current.push(component);
             match std::fs::symlink_metadata(&current) {
                 Ok(meta) if meta.file_type().is_symlink() => {
@@ -111,69 +213,50 @@ impl Transaction {
                         current.display()
                     )))
                 }
-                Ok(meta) if meta.is_dir() => {}
+                Ok(meta) if meta.is_dir() => {
+                    self.known_dirs.insert(current.clone());
+                }
                 Ok(_) => {
                     return Err(Error::usage(format!(
                         "{} is a file where a directory is needed; move it away or choose another name",
                         current.display()
                     )))
                 }
-                Err(_) => {
-                    std::fs::create_dir(&current).map_err(|e| Error::io("create directory", &current, e))?;
-                    self.created_dirs.push(current.clone());
-                }
+                Err(_) => self.create_dir(&current)?,
             }
         }
         Ok(())
     }
 
-    /// Keeps what was written.
+    /// Keeps what was written: the changed directories are fsynced first, then the originals of
+    /// replaced files and every temporary file are removed. Returns the files created.
     pub fn commit(mut self) -> Vec<PathBuf> {
+        for dir in &self.touched_dirs {
+            if let Ok(handle) = std::fs::File::open(dir) {
+                let _ = handle.sync_all();
+            }
+        }
         self.committed = true;
-        std::mem::take(&mut self.created_files)
+        undo::end(self.id, true)
     }
 }
 
 impl Drop for Transaction {
     fn drop(&mut self) {
-        if self.committed {
-            return;
-        }
-        // Undo in reverse: files first, then the directories this run made (only if left empty).
-        for (file, old) in self.replaced_files.iter().rev() {
-            let _ = replace_file(file, old);
-        }
-        for file in self.created_files.iter().rev() {
-            let _ = std::fs::remove_file(file);
-        }
-        for dir in self.created_dirs.iter().rev() {
-            let _ = std::fs::remove_dir(dir);
+        if !self.committed {
+            // Undo in reverse: files first, then the directories this run made (only if left empty).
+            undo::end(self.id, false);
         }
     }
 }
 
 /// Replaces `path` with `contents` atomically (a temporary file beside it, then a rename), keeping
-/// its permissions. Refuses a symbolic link: the rename would replace the link, not its target.
+/// its owner and mode. Refuses a symbolic link: the rename would replace the link, not its target.
 pub fn replace_file(path: &Path, contents: &str) -> Result<()> {
-    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io("inspect", path, e))?;
-    if meta.file_type().is_symlink() || !meta.is_file() {
-        return Err(Error::usage(format!(
-            "{} is not a regular file; nixscaffold does not replace links",
-            path.display()
-        )));
-    }
     let parent = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".nixscaffold-")
-        .suffix(".tmp")
-        .tempfile_in(parent)
-        .map_err(|e| Error::io("create a temporary file in", parent, e))?;
-    temp.write_all(contents.as_bytes())
-        .and_then(|()| temp.as_file().set_permissions(meta.permissions()))
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| Error::io("write", path, e))?;
-    temp.persist(path)
-        .map_err(|e| Error::io("replace", path, e.error))?;
+    let mut transaction = Transaction::new(parent);
+    transaction.replace_path(path, contents)?;
+    transaction.commit();
     Ok(())
 }
 
@@ -407,5 +490,58 @@ mod tests {
             assert!(safe_relative(path).is_err(), "{path:?}");
         }
         assert!(safe_relative("a/b.nix").is_ok());
+    }
+
+    #[test]
+    fn a_replaced_file_keeps_its_mode_and_owner_and_comes_back_when_undone() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let scratch = tempfile::tempdir().unwrap();
+        let path = scratch.path().join(".nixscaffold.yaml");
+        std::fs::write(&path, "old\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        // As root (CI), hand the file to another user: a root-run edit must not take it.
+        let owner = if std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0) {
+            std::os::unix::fs::chown(&path, Some(4321), Some(4321)).unwrap();
+            4321
+        } else {
+            std::fs::metadata(&path).unwrap().uid()
+        };
+        let mut transaction = Transaction::new(scratch.path());
+        transaction.replace_path(&path, "new\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        drop(transaction);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n", "undone");
+
+        let mut transaction = Transaction::new(scratch.path());
+        transaction.replace_path(&path, "new\n").unwrap();
+        transaction.commit();
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+        assert_eq!(meta.uid(), owner, "the owner is kept");
+        let names: Vec<_> = std::fs::read_dir(scratch.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            names.len(),
+            1,
+            "no backup or temporary file is left: {names:?}"
+        );
+    }
+
+    #[test]
+    fn a_deep_tree_is_not_rewalked_for_every_file() {
+        let scratch = tempfile::tempdir().unwrap();
+        let root = scratch.path().join("repo");
+        let mut path = String::from("m");
+        let mut files = Vec::new();
+        for _ in 0..1_000 {
+            files.push(planned(&format!("{path}/default.nix"), "{ }"));
+            path.push_str("/m");
+        }
+        let started = std::time::Instant::now();
+        assert_eq!(write_all(&root, &files).unwrap().len(), 1_000);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 }

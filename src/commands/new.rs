@@ -10,7 +10,7 @@ use crate::generate::{context, plan_new, plan_shape, with_fixed, PlannedFile};
 use crate::history::{self, Version};
 use crate::layout::Ownership;
 use crate::render::Renderer;
-use crate::{git, prompt, write};
+use crate::{git, lock, prompt, write};
 
 pub fn run(args: &NewArgs) -> Result<i32> {
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -75,7 +75,16 @@ pub fn run(args: &NewArgs) -> Result<i32> {
         say!("Nothing was written.");
         return Ok(exit::OK);
     }
-    let written = write::write_all(&dir, &files)?;
+    let mut transaction = write::Transaction::new(&dir);
+    transaction.create_root()?;
+    // One writer at a time, until the files are written and added to git; under the lock the
+    // directory is checked again, as another run may have filled it meanwhile.
+    let _lock = lock::acquire(&dir)?;
+    check_target(&dir)?;
+    for file in &files {
+        transaction.write(file)?;
+    }
+    let written = transaction.commit();
     say!("Created {} ({} files):", dir.display(), written.len());
     for file in &files {
         say!("  {}", file.path);

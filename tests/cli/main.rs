@@ -23,6 +23,7 @@ mod output;
 mod own_flake;
 mod prompt;
 mod properties;
+mod robust;
 mod root;
 mod sarif;
 mod schema;

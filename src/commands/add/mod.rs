@@ -9,13 +9,12 @@ mod target;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use crate::answers::record;
 use crate::answers::{Answers, ANSWERS_FILE};
 use crate::cli::{AddArgs, LayoutArgs};
 use crate::error::{exit, Error, Result};
 use crate::layout::growth::Kind;
 use crate::layout::Ownership;
-use crate::{git, write};
+use crate::{git, lock, write};
 
 use self::plan::{adopt, Addition, Plan};
 
@@ -55,7 +54,10 @@ pub fn from_cli(
 }
 
 pub fn run(request: &Request) -> Result<i32> {
-    let (repo, what, plan) = prepare(request)?;
+    let (target, repo) = locate(request)?;
+    // Held until the files are written, recorded and added to git: one writer at a time.
+    let _lock = hold(&repo, request.dry_run)?;
+    let (what, plan) = prepare(request, &target, &repo)?;
     for warning in &plan.warnings {
         tell!("warning: {warning}");
     }
@@ -81,36 +83,48 @@ pub fn run(request: &Request) -> Result<i32> {
 /// Does what `run` does, printing nothing and touching no git index: for tests and fuzzing.
 /// Returns the paths written (with `dry_run`, that would be written), relative to the repository.
 pub fn add_quietly(request: &Request) -> Result<Vec<String>> {
-    let (repo, _, plan) = prepare(request)?;
+    let (target, repo) = locate(request)?;
+    let _lock = hold(&repo, request.dry_run)?;
+    let (_, plan) = prepare(request, &target, &repo)?;
     if !request.dry_run {
         apply(&repo, &plan)?;
     }
     Ok(plan.files.into_iter().map(|file| file.path).collect())
 }
 
-/// Everything checked and rendered, nothing written: the repository, what is added, the plan.
-fn prepare(request: &Request) -> Result<(PathBuf, String, Plan)> {
-    let kind = request.kind;
-    let target = target::parse(kind, request.target)?;
+/// The argument taken apart and the repository found.
+fn locate(request: &Request) -> Result<(target::Target, PathBuf)> {
+    let target = target::parse(request.kind, request.target)?;
     let repo = find_repo(request.repo)?;
+    Ok((target, repo))
+}
+
+/// The repository's lock, for a run that writes (see `lock`); a dry run only reads.
+fn hold(repo: &Path, dry_run: bool) -> Result<Option<lock::RepoLock>> {
+    (!dry_run).then(|| lock::acquire(repo)).transpose()
+}
+
+/// Everything checked and rendered, nothing written: what is added, and the plan.
+fn prepare(request: &Request, target: &target::Target, repo: &Path) -> Result<(String, Plan)> {
+    let kind = request.kind;
     // A file that records no answers (only `check:`) is refused here: defaults would be a guess.
-    let answers = Answers::read(&repo)?.ok_or_else(|| not_adopted(&repo))?;
-    let renderer = answers.renderer(&repo)?;
-    let scope = plan::in_own_layout(plan::choose_scope(kind, &target, &answers)?, &answers)?;
+    let answers = Answers::read(repo)?.ok_or_else(|| not_adopted(repo))?;
+    let renderer = answers.renderer(repo)?;
+    let scope = plan::in_own_layout(plan::choose_scope(kind, target, &answers)?, &answers)?;
     let layout = plan::choose_layout(kind, request)?;
     let plan = Addition {
         kind,
         scope: &scope,
-        target: &target,
+        target,
         layout,
         answers: &answers,
-        repo: &repo,
+        repo,
         renderer: &renderer,
         state_version: request.state_version,
     }
     .plan()?;
     let what = format!("{} {}", kind.noun, target.text);
-    Ok((repo, what, plan))
+    Ok((what, plan))
 }
 
 /// Writes the plan's files and its edit of `.nixscaffold.yaml`, all or nothing.
@@ -120,7 +134,7 @@ fn apply(repo: &Path, plan: &Plan) -> Result<()> {
         transaction.write(file)?;
     }
     if let Some(edit) = &plan.record {
-        record::replace_file(&repo.join(ANSWERS_FILE), &edit.text)?;
+        transaction.replace_path(&repo.join(ANSWERS_FILE), &edit.text)?;
     }
     transaction.commit();
     Ok(())

@@ -1,0 +1,341 @@
+//! Nothing lost under concurrency and interruption: one writer at a time per repository, a run
+//! undone on SIGINT/SIGTERM/SIGHUP, git called for the repository written to, and a missing git
+//! reported.
+
+use std::collections::BTreeSet;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use assert_cmd::cargo::cargo_bin;
+
+use crate::support::{files, new_repo, nixscaffold, scratch};
+
+/// A child run of nixscaffold in `dir`, not waited for.
+fn spawn(dir: &Path, args: &[&str]) -> Child {
+    Command::new(cargo_bin("nixscaffold"))
+        .current_dir(dir)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("nixscaffold runs")
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Every path under `root` but `.git`, directories too.
+fn entries(root: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().strip_prefix(root).unwrap().display().to_string())
+        .filter(|p| p != ".git" && !p.starts_with(".git/"))
+        .collect()
+}
+
+fn temp_files(root: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".nixscaffold-"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
+fn recorded(repo: &Path) -> nixscaffold::answers::Answers {
+    nixscaffold::answers::AnswersFile::read(&repo.join(".nixscaffold.yaml"))
+        .expect("valid YAML")
+        .resolve("repo")
+        .expect("valid answers")
+}
+
+#[test]
+fn twenty_concurrent_adds_are_all_recorded_and_staged() {
+    let scratch = scratch();
+    nixscaffold(scratch.path())
+        .args(["new", "repo", "--yes"])
+        .assert()
+        .success();
+    let repo = scratch.path().join("repo");
+    for (command, names) in [("add-host", "nixos/h"), ("add-user", "u")] {
+        let children: Vec<Child> = (0..20)
+            .map(|i| spawn(&repo, &[command, &format!("{names}{i}")]))
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(output.status.success(), "{command}: {output:?}");
+        }
+    }
+    let answers = recorded(&repo);
+    let hosts: BTreeSet<String> = answers.hosts.iter().map(|h| h.name.clone()).collect();
+    let users: BTreeSet<String> = answers.users.iter().cloned().collect();
+    for i in 0..20 {
+        assert!(hosts.contains(&format!("h{i}")), "h{i} lost: {hosts:?}");
+        assert!(users.contains(&format!("u{i}")), "u{i} lost: {users:?}");
+    }
+    assert!(temp_files(&repo).is_empty(), "{:?}", temp_files(&repo));
+    let staged = git(&repo, &["ls-files"]);
+    for i in 0..20 {
+        assert!(
+            staged.contains(&format!("hosts/nixos/h{i}/default.nix")),
+            "h{i} not in git"
+        );
+        assert!(
+            staged.contains(&format!("home/u{i}/default.nix")),
+            "u{i} not in git"
+        );
+    }
+    nixscaffold(&repo).arg("check").assert().success();
+}
+
+/// Holds the lock a writer takes (an flock on the repository directory) while `f` runs.
+fn while_locked<T>(repo: &Path, f: impl FnOnce() -> T) -> T {
+    let dir = std::fs::File::open(repo).unwrap();
+    // SAFETY: flock on a descriptor this test owns.
+    assert_eq!(unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_EX) }, 0);
+    let result = f();
+    drop(dir);
+    result
+}
+
+#[test]
+fn a_second_writer_waits_a_bounded_time_then_changes_nothing() {
+    let (_scratch, repo) = new_repo(&[]);
+    let before = files(&repo);
+    let output = while_locked(&repo, || {
+        nixscaffold(&repo)
+            .args(["add-user", "bob"])
+            .env("NIXSCAFFOLD_LOCK_WAIT", "1")
+            .output()
+            .unwrap()
+    });
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("waiting for another nixscaffold run"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("still changing") && stderr.contains("after 1 s"),
+        "{stderr}"
+    );
+    assert_eq!(files(&repo), before);
+    // A dry run only reads, and is not held up.
+    while_locked(&repo, || {
+        nixscaffold(&repo)
+            .args(["add-user", "bob", "--dry-run"])
+            .env("NIXSCAFFOLD_LOCK_WAIT", "0")
+            .assert()
+            .success()
+    });
+}
+
+#[test]
+fn temporary_files_of_a_killed_run_are_removed_by_the_next_writer() {
+    let (_scratch, repo) = new_repo(&[]);
+    // A process that has ended: its id names the leftovers of a run killed with SIGKILL.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let stale = repo.join(format!(".nixscaffold-{pid}-3.new.tmp"));
+    std::fs::write(&stale, "half").unwrap();
+    let other = repo.join(".nixscaffold-notes.tmp");
+    std::fs::write(&other, "not ours to judge").unwrap();
+    nixscaffold(&repo)
+        .args(["add-user", "bob"])
+        .assert()
+        .success();
+    assert!(!stale.exists());
+    assert!(other.exists(), "a name without a process id is left alone");
+}
+
+/// The signal for the Nth case, so that each is exercised.
+fn signal(n: usize) -> (&'static str, i32) {
+    [("INT", 130), ("TERM", 143), ("HUP", 129)][n % 3]
+}
+
+/// Runs `args` in `cwd` with a signal at the Nth write, for every N the run reaches; each leaves
+/// `root` exactly as before, without a temporary file.
+fn interrupted_at_every_write(cwd: &Path, root: &Path, args: &[&str]) -> usize {
+    let before = (entries(root), files(root));
+    let mut n = 1;
+    loop {
+        let (name, code) = signal(n);
+        let output = nixscaffold(cwd)
+            .args(args)
+            .env("NIXSCAFFOLD_TEST_SIGNAL_AT_WRITE", n.to_string())
+            .env("NIXSCAFFOLD_TEST_SIGNAL", name)
+            .output()
+            .unwrap();
+        if output.status.code() == Some(0) {
+            return n - 1;
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{args:?} at write {n}: {stderr}"
+        );
+        assert!(stderr.contains("interrupted"), "{stderr}");
+        assert_eq!(
+            (entries(root), files(root)),
+            before,
+            "{args:?}, SIG{name} at write {n}"
+        );
+        assert!(temp_files(root).is_empty(), "{args:?} at write {n}");
+        n += 1;
+    }
+}
+
+#[test]
+fn a_signal_at_any_write_of_new_leaves_nothing_and_a_rerun_succeeds() {
+    let scratch = scratch();
+    let writes = interrupted_at_every_write(
+        scratch.path(),
+        scratch.path(),
+        &["new", "repo", "--yes", "--no-git"],
+    );
+    assert!(writes > 20, "new writes every file: {writes}");
+    // Into an existing empty directory: the directory stays.
+    std::fs::create_dir(scratch.path().join("empty")).unwrap();
+    let args = ["new", "empty", "--yes", "--no-git"];
+    interrupted_at_every_write(scratch.path(), scratch.path(), &args);
+    assert!(scratch.path().join("empty").is_dir());
+    // The completed run of the loop above is the re-run that succeeds.
+    assert!(scratch.path().join("repo/flake.nix").is_file());
+    assert!(scratch.path().join("empty/flake.nix").is_file());
+}
+
+#[test]
+fn a_signal_at_any_write_of_each_add_leaves_the_tree_as_before() {
+    let (_scratch, repo) = new_repo(&[]);
+    for args in [
+        ["add-host", "nixos/web"],
+        ["add-user", "bob"],
+        ["add-module", "nixos/services/deep/web"],
+        ["add-package", "custom/tool"],
+    ] {
+        let mut args = args.to_vec();
+        args.push("--no-git");
+        let writes = interrupted_at_every_write(&repo, &repo, &args);
+        assert!(writes >= 1, "{args:?}");
+        let text = std::fs::read_to_string(repo.join(".nixscaffold.yaml")).unwrap();
+        if args[0] == "add-host" || args[0] == "add-user" {
+            assert!(
+                text.contains("web") || text.contains("bob"),
+                "the re-run recorded it"
+            );
+        }
+    }
+    nixscaffold(&repo).arg("check").assert().success();
+}
+
+#[test]
+fn git_writes_to_the_repository_it_is_called_for_whatever_the_environment() {
+    let scratch = scratch();
+    nixscaffold(scratch.path())
+        .args(["new", "repo", "--yes"])
+        .assert()
+        .success();
+    let repo = scratch.path().join("repo");
+    let other = scratch.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    git(&other, &["init", "--quiet"]);
+    let output = nixscaffold(scratch.path())
+        .args(["add-host", "nixos/web", "-C"])
+        .arg(&repo)
+        .env("GIT_DIR", other.join(".git"))
+        .env("GIT_WORK_TREE", &other)
+        .env("GIT_INDEX_FILE", other.join(".git/index"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "git index of {}",
+            repo.canonicalize().unwrap().display()
+        )),
+        "{stdout}"
+    );
+    assert!(git(&repo, &["ls-files"]).contains("hosts/nixos/web/default.nix"));
+    assert_eq!(
+        git(&other, &["ls-files"]),
+        "",
+        "nothing staged in the other repository"
+    );
+}
+
+#[test]
+fn a_missing_git_is_a_warning_that_the_flake_will_not_see_the_files() {
+    let scratch = scratch();
+    nixscaffold(scratch.path())
+        .args(["new", "repo", "--yes"])
+        .assert()
+        .success();
+    let repo = scratch.path().join("repo");
+    let empty_path = scratch.path().join("bin");
+    std::fs::create_dir(&empty_path).unwrap();
+    let output = nixscaffold(&repo)
+        .args(["add-user", "bob"])
+        .env("PATH", &empty_path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("git was not found"), "{stderr}");
+    assert!(stderr.contains("will not see the new files"), "{stderr}");
+    assert!(stderr.contains("add -- home/bob/default.nix"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("not in a git work tree"));
+    // `new` says so too.
+    let output = nixscaffold(scratch.path())
+        .args(["new", "fresh", "--yes"])
+        .env("PATH", &empty_path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("git was not found"));
+}
+
+#[test]
+fn a_busy_git_index_is_retried_then_reported_with_the_command_to_run() {
+    let scratch = scratch();
+    nixscaffold(scratch.path())
+        .args(["new", "repo", "--yes"])
+        .assert()
+        .success();
+    let repo = scratch.path().join("repo");
+    std::fs::write(repo.join(".git/index.lock"), "").unwrap();
+    let started = std::time::Instant::now();
+    let output = nixscaffold(&repo)
+        .args(["add-user", "bob"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        started.elapsed().as_millis() >= 1000,
+        "retried before giving up"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("index.lock"), "{stderr}");
+    assert!(stderr.contains("add -- home/bob/default.nix"), "{stderr}");
+    // Once the other git is done, the run's own lock is gone too: the user's command works.
+    std::fs::remove_file(repo.join(".git/index.lock")).unwrap();
+    git(
+        &repo,
+        &["add", "--intent-to-add", "--", "home/bob/default.nix"],
+    );
+}
