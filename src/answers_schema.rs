@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::answers::check_section::Level;
 use crate::answers::{AnswersFile, Platform};
 use crate::eval::Figure;
-use crate::names::{reserved_names, ATTR_NAME_PATTERN};
+use crate::names::{reserved_names, ATTR_NAME_PATTERN, HOST_NAME_PATTERN};
 use crate::presets::{cache_presets, KNOWN_SYSTEMS};
 use crate::rules::registry;
 
@@ -62,7 +62,7 @@ pub fn systems(_: &mut SchemaGenerator) -> Schema {
 }
 
 pub fn hosts(_: &mut SchemaGenerator) -> Schema {
-    let name = ATTR_NAME_PATTERN
+    let name = HOST_NAME_PATTERN
         .trim_start_matches('^')
         .trim_end_matches('$');
     let pattern = format!("^(nixos|darwin)/{name}(@({}))?$", KNOWN_SYSTEMS.join("|"));

@@ -7,7 +7,7 @@ use crate::answers::{split_user, Answers, Backend, Host, OverlaySet, Platform, A
 use crate::error::Result;
 use crate::layout::choices::DARWIN_STATE_VERSION;
 use crate::layout::{auto_import, dirs, parts, Ownership, Part, Role, Slot};
-use crate::render::Renderer;
+use crate::render::{Renderer, SharedContext};
 
 /// One file to write: a path relative to the repository (always with `/`) and its contents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,27 +157,37 @@ fn overlay_context(set: OverlaySet) -> Value {
     })
 }
 
-/// One file of a part: its path and the context its template is rendered with.
+/// One file of a part: its path, and what its template sees besides the shared context: `key`
+/// (`host`, `user`, `platform`, `set`, or nothing) set to `value`.
 pub struct Instance {
     pub path: String,
-    pub context: Value,
+    pub key: &'static str,
+    pub value: Value,
+}
+
+impl Instance {
+    /// Renders this instance's file with `shared`, the context of the whole repository.
+    pub fn render(
+        self,
+        part: &Part,
+        shared: &mut SharedContext,
+        renderer: &Renderer,
+    ) -> Result<String> {
+        renderer.render_with(part.template, shared, self.key, self.value)
+    }
 }
 
 /// The instances of a part for these answers: one per host or user for a part with a slot, else
-/// one (none when the answers do not have the part).
-pub fn instances(part: &Part, answers: &Answers, base: &Value) -> Vec<Instance> {
+/// one (none when the answers do not have the part). Each is small: the context of the whole
+/// repository is shared, so n hosts cost n, not n².
+pub fn instances(part: &Part, answers: &Answers) -> Vec<Instance> {
     if !part.applies(answers) {
         return Vec::new();
     }
-    let with = |name: Option<&str>, key: &str, value: Value| {
-        let mut context = base.clone();
-        if !key.is_empty() {
-            context[key] = value;
-        }
-        Instance {
-            path: part.path.render(name),
-            context,
-        }
+    let with = |name: Option<&str>, key: &'static str, value: Value| Instance {
+        path: part.path.render(name),
+        key,
+        value,
     };
     if let (Some(Slot::Host), Some(platform)) = (part.path.slot, part.role.host_platform()) {
         return answers
@@ -220,9 +230,10 @@ pub fn plan_shape(
     context: &Value,
     renderer: &Renderer,
 ) -> Result<Vec<PlannedFile>> {
+    let mut shared = SharedContext::new(context.clone());
     let mut files = Vec::new();
     for part in parts {
-        files.extend(render_instances(part, answers, context, renderer)?);
+        files.extend(render_instances(part, answers, &mut shared, renderer)?);
     }
     Ok(files)
 }
@@ -230,7 +241,8 @@ pub fn plan_shape(
 /// The files one part of the shape renders to for these answers (one per host or user): what
 /// `add-host` and `add-user` write, so they match what `new` writes.
 pub fn plan_part(part: &Part, answers: &Answers, renderer: &Renderer) -> Result<Vec<PlannedFile>> {
-    render_instances(part, answers, &context(answers), renderer)
+    let mut shared = SharedContext::new(context(answers));
+    render_instances(part, answers, &mut shared, renderer)
 }
 
 /// The files of one machine's directory (its `default.nix` and, on NixOS, its hardware
@@ -244,19 +256,20 @@ pub fn plan_host(
 ) -> Result<Vec<PlannedFile>> {
     let mut one = answers.clone();
     one.hosts = vec![host.clone()];
-    let base = context(&one);
+    let mut shared = SharedContext::new(context(&one));
     let mut files = Vec::new();
     for part in parts()
         .iter()
         .filter(|part| part.role.host_platform() == Some(host.platform))
     {
-        for mut instance in instances(part, &one, &base) {
-            if let Some(version) = &state_version {
-                instance.context["host"]["state_version"] = version.clone();
+        for mut instance in instances(part, &one) {
+            if let (Some(version), "host") = (&state_version, instance.key) {
+                instance.value["state_version"] = version.clone();
             }
+            let path = instance.path.clone();
             files.push(PlannedFile {
-                contents: renderer.render(part.template, &instance.context)?,
-                path: instance.path,
+                contents: instance.render(part, &mut shared, renderer)?,
+                path,
                 ownership: part.ownership,
             });
         }
@@ -267,15 +280,16 @@ pub fn plan_host(
 fn render_instances(
     part: &Part,
     answers: &Answers,
-    base: &Value,
+    shared: &mut SharedContext,
     renderer: &Renderer,
 ) -> Result<Vec<PlannedFile>> {
-    instances(part, answers, base)
+    instances(part, answers)
         .into_iter()
         .map(|instance| {
+            let path = instance.path.clone();
             Ok(PlannedFile {
-                contents: renderer.render(part.template, &instance.context)?,
-                path: instance.path,
+                contents: instance.render(part, shared, renderer)?,
+                path,
                 ownership: part.ownership,
             })
         })

@@ -13,6 +13,15 @@ use crate::error::{Error, Result};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
+/// The variables every template sees, held once for many renders ([`Renderer::render_with`]).
+pub struct SharedContext(handlebars::Context);
+
+impl SharedContext {
+    pub fn new(base: Value) -> SharedContext {
+        SharedContext(handlebars::Context::from(base))
+    }
+}
+
 pub struct Renderer {
     engine: Handlebars<'static>,
     /// The built-in templates: this version's, or a stored older version's (`history`).
@@ -105,12 +114,53 @@ impl Renderer {
 
     /// Renders template `name` with `context`; `.nix` output is formatted in the official style.
     pub fn render(&self, name: &str, context: &Value) -> Result<String> {
+        self.render_by(name, |engine, source| {
+            engine.render_template(source, context)
+        })
+    }
+
+    /// Renders template `name` with the shared context plus `key` set to `value` (for this render
+    /// only): one context for every host or user, never a copy of it per host or user.
+    pub fn render_with(
+        &self,
+        name: &str,
+        shared: &mut SharedContext,
+        key: &str,
+        value: Value,
+    ) -> Result<String> {
+        let slot = |shared: &mut SharedContext, value: Option<Value>| {
+            let map = shared.0.data_mut().as_object_mut()?;
+            match value {
+                Some(value) => map.insert(key.to_string(), value),
+                None => map.remove(key),
+            }
+        };
+        let previous = if key.is_empty() {
+            None
+        } else {
+            slot(shared, Some(value))
+        };
+        let rendered = self.render_by(name, |engine, source| {
+            engine.render_template_with_context(source, &shared.0)
+        });
+        if !key.is_empty() {
+            slot(shared, previous);
+        }
+        rendered
+    }
+
+    fn render_by(
+        &self,
+        name: &str,
+        render: impl FnOnce(
+            &Handlebars<'static>,
+            &str,
+        ) -> std::result::Result<String, handlebars::RenderError>,
+    ) -> Result<String> {
         self.renders.fetch_add(1, Ordering::Relaxed);
         RENDERED.fetch_add(1, Ordering::Relaxed);
         let (source, origin) = self.source(name)?;
-        let rendered = self
-            .engine
-            .render_template(&source, context)
+        let rendered = render(&self.engine, &source)
             .map_err(|e| template_error(&origin, &describe(&e), self.override_dir.is_some()))?;
         if name.ends_with(".nix") {
             nixfmt_rs::format(&rendered).map_err(|e| {

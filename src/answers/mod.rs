@@ -6,13 +6,14 @@ pub mod check_section;
 pub mod layout;
 pub mod record;
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::names::check_attr_name;
+use crate::names::{check_attr_name, check_host_name};
 use crate::presets::{cache_preset, cache_preset_names, KNOWN_SYSTEMS};
 use crate::render::Renderer;
 pub use crate::text::read_text;
@@ -54,7 +55,7 @@ impl Host {
             Some((name, system)) => (name, Some(system.to_string())),
             None => (rest, None),
         };
-        check_attr_name(name)
+        check_host_name(name)
             .map_err(|why| format!("`{name}` in `{text}` is not a valid host name: {why}"))?;
         if let Some(system) = &system {
             check_system(system)?;
@@ -649,6 +650,8 @@ fn resolve_hosts(
     let mut hosts = Vec::new();
     match texts {
         Some(texts) => {
+            // Indexed, so that 100,000 hosts are checked in linear time.
+            let mut seen = HashSet::new();
             for text in texts {
                 let host = Host::parse(&text)?;
                 if !platforms.contains(&host.platform) {
@@ -657,10 +660,7 @@ fn resolve_hosts(
                         host.platform
                     ));
                 }
-                if hosts
-                    .iter()
-                    .any(|h: &Host| h.platform == host.platform && h.name == host.name)
-                {
+                if !seen.insert((host.platform, host.name.clone())) {
                     return Err(format!("host `{text}` is given twice"));
                 }
                 hosts.push(host);
@@ -691,13 +691,12 @@ fn resolve_hosts(
 /// `NAME@HOST` is NAME's home on the machine HOST (home-manager looks `USER@HOSTNAME` up first).
 fn resolve_users(users: Option<Vec<String>>) -> Resolved<Vec<String>> {
     let users = users.unwrap_or_else(|| vec![DEFAULT_USER.to_string()]);
-    let mut seen = Vec::new();
+    let mut seen = HashSet::new();
     for user in &users {
         check_user(user)?;
-        if seen.contains(&user) {
+        if !seen.insert(user.as_str()) {
             return Err(format!("user `{user}` is given twice"));
         }
-        seen.push(user);
     }
     Ok(users)
 }
@@ -807,5 +806,31 @@ pub fn default_namespace(name: &str) -> String {
         cleaned
     } else {
         SAFE_NAMESPACE.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recorded_words_other_parsers_read_as_null_or_booleans_are_quoted() {
+        let file = AnswersFile {
+            platforms: Some(vec![Platform::Home]),
+            users: Some(
+                ["null", "yes", "Off", "y", "true", "alice"]
+                    .map(String::from)
+                    .to_vec(),
+            ),
+            ..AnswersFile::default()
+        };
+        let yaml = file.resolve("repo").unwrap().to_yaml().unwrap();
+        for word in ["null", "yes", "Off", "y", "true"] {
+            assert!(
+                yaml.contains(&format!("- \"{word}\"")) || yaml.contains(&format!("- '{word}'")),
+                "{word}: {yaml}"
+            );
+        }
+        assert!(yaml.contains("- alice"), "{yaml}");
     }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::answers::{dir_name, read_text, Answers, AnswersFile, Host, ANSWERS_FILE};
 use crate::error::{Error, Result};
+use crate::names::yaml_scalar;
 
 /// Which list of `.nixscaffold.yaml` an addition is recorded in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,7 +90,8 @@ pub fn plan_edit(
         _ => {
             warnings.push(format!(
                 "{ANSWERS_FILE} is left alone: its `{key}` list is written in a form nixscaffold does \
-                 not edit safely. Add `{item}` to it by hand so `check` knows it."
+                 not edit safely. Add `{}` to it by hand so `check` knows it.",
+                yaml_scalar(&item)
             ));
             Ok((None, None))
         }
@@ -100,6 +102,11 @@ pub fn plan_edit(
 /// written out when the file leaves the key to its default. `None` when the list is written in a
 /// form this does not edit (the caller then leaves the file alone).
 pub fn append_item(text: &str, key: &str, item: &str, current: &[String]) -> Option<String> {
+    // Written so that any YAML parser reads strings (`null`, `yes`, `off` quoted), with the
+    // file's own line endings.
+    let item = &yaml_scalar(item);
+    let current: Vec<String> = current.iter().map(|c| yaml_scalar(c)).collect();
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let key_line = lines.iter().position(|line| {
         line.strip_prefix(key)
@@ -110,13 +117,13 @@ pub fn append_item(text: &str, key: &str, item: &str, current: &[String]) -> Opt
         // The key is absent: its default applies. Write the default out, plus the new item.
         let mut out = text.to_string();
         if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
+            out.push_str(nl);
         }
-        out.push_str(&format!("{key}:\n"));
-        for existing in current {
-            out.push_str(&format!("- {existing}\n"));
+        out.push_str(&format!("{key}:{nl}"));
+        for existing in &current {
+            out.push_str(&format!("- {existing}{nl}"));
         }
-        out.push_str(&format!("- {item}\n"));
+        out.push_str(&format!("- {item}{nl}"));
         return Some(out);
     };
     let value = lines[key_line][key.len() + 1..].trim_end();
@@ -140,17 +147,17 @@ pub fn append_item(text: &str, key: &str, item: &str, current: &[String]) -> Opt
             Some(index) => {
                 let indent: String = lines[index].chars().take_while(|c| *c == ' ').collect();
                 if !out[index].ends_with('\n') {
-                    out[index].push('\n');
+                    out[index].push_str(nl);
                 }
-                out.insert(index + 1, format!("{indent}- {item}\n"));
+                out.insert(index + 1, format!("{indent}- {item}{nl}"));
             }
             None => {
                 let mut block = String::new();
-                for existing in current.iter().map(String::as_str).chain([item]) {
-                    block.push_str(&format!("- {existing}\n"));
+                for existing in current.iter().map(String::as_str).chain([item.as_str()]) {
+                    block.push_str(&format!("- {existing}{nl}"));
                 }
                 if !out[key_line].ends_with('\n') {
-                    out[key_line].push('\n');
+                    out[key_line].push_str(nl);
                 }
                 out.insert(key_line + 1, block);
             }
@@ -292,6 +299,32 @@ mod tests {
             super::set_scalar("name: x", "auto-import", "scanpaths"),
             "name: x\nauto-import: scanpaths\n"
         );
+    }
+
+    #[test]
+    fn keeps_crlf_line_endings() {
+        let file = FILE.replace('\n', "\r\n");
+        let out = append_item(&file, "hosts", "nixos/c", &[]).unwrap();
+        assert_eq!(
+            out,
+            file.replace("- nixos/b\r\n", "- nixos/b\r\n- nixos/c\r\n")
+        );
+        let out = append_item("name: x\r\n", "users", "bob", &["user".into()]).unwrap();
+        assert_eq!(out, "name: x\r\nusers:\r\n- user\r\n- bob\r\n");
+        assert!(!append_item(&file, "users", "bob", &[])
+            .unwrap()
+            .replace("\r\n", "")
+            .contains('\n'));
+    }
+
+    #[test]
+    fn quotes_words_other_parsers_read_as_null_or_booleans() {
+        let out = append_item("users:\n- a\n", "users", "null", &[]).unwrap();
+        assert_eq!(out, "users:\n- a\n- \"null\"\n");
+        let out = append_item("users: [a]\n", "users", "yes", &[]).unwrap();
+        assert_eq!(out, "users: [a, \"yes\"]\n");
+        let out = append_item("name: x\n", "users", "bob", &["off".into()]).unwrap();
+        assert_eq!(out, "name: x\nusers:\n- \"off\"\n- bob\n");
     }
 
     #[test]

@@ -51,18 +51,16 @@ pub fn variables() -> Result<String> {
     let mut extra: BTreeMap<String, (Value, Vec<&str>)> = BTreeMap::new();
     for part in parts() {
         let template = part.template;
-        let contexts = instances(part, &answers, &base);
-        let Some(Value::Object(first)) = contexts.first().map(|i| &i.context) else {
+        // A part's own variable (host, user, platform, set) is the one key its instances add.
+        let Some(first) = instances(part, &answers).into_iter().next() else {
             continue;
         };
-        for (key, value) in first {
-            if base.get(key).is_none() {
-                let entry = extra
-                    .entry(key.clone())
-                    .or_insert((value.clone(), Vec::new()));
-                if !entry.1.contains(&template) {
-                    entry.1.push(template);
-                }
+        if !first.key.is_empty() && base.get(first.key).is_none() {
+            let entry = extra
+                .entry(first.key.to_string())
+                .or_insert((first.value, Vec::new()));
+            if !entry.1.contains(&template) {
+                entry.1.push(template);
             }
         }
     }

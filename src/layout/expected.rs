@@ -9,7 +9,7 @@ use crate::answers::{Answers, LayoutAnswers};
 use crate::error::Result;
 use crate::generate::{context, instances};
 use crate::layout::{parts, Backend, OverlaySet, Ownership, Platform, Role};
-use crate::render::Renderer;
+use crate::render::{Renderer, SharedContext};
 
 /// One file the shape has.
 #[derive(Clone, Debug)]
@@ -176,16 +176,17 @@ impl Expected {
         if let Some(layout) = answers.layout.clone() {
             return Ok(Expected::own_layout(answers, &layout));
         }
-        let base = context(&answers);
+        let mut shared = SharedContext::new(context(&answers));
         let mut files = Vec::new();
         for part in parts() {
-            for instance in instances(part, &answers, &base) {
+            for instance in instances(part, &answers) {
+                let path = instance.path.clone();
                 let contents = match part.ownership {
-                    Ownership::Managed => Some(renderer.render(part.template, &instance.context)?),
+                    Ownership::Managed => Some(instance.render(part, &mut shared, renderer)?),
                     Ownership::Starter => None,
                 };
                 files.push(ExpectedFile {
-                    path: instance.path,
+                    path,
                     role: part.role,
                     ownership: part.ownership,
                     required: part.required,

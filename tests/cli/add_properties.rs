@@ -19,7 +19,7 @@ use nixscaffold::layout::growth::{Kind, HOST, MODULE, PACKAGE, USER};
 use nixscaffold::render::Renderer;
 use proptest::prelude::*;
 
-use crate::properties::{answers, valid_name};
+use crate::properties::{answers, valid_host_name, valid_name};
 use crate::support::files;
 
 #[derive(Clone, Debug)]
@@ -112,7 +112,7 @@ fn addition() -> impl Strategy<Value = Addition> {
     prop_oneof![
         3 => (platform, prop::collection::vec(valid_name(), 1..4), any::<bool>())
             .prop_map(|(platform, path, as_dir)| Addition::Module { platform, path, as_dir }),
-        1 => (machine, valid_name()).prop_map(|(platform, name)| Addition::Host { platform, name }),
+        1 => (machine, valid_host_name()).prop_map(|(platform, name)| Addition::Host { platform, name }),
         1 => valid_name().prop_map(Addition::User),
         1 => (set, valid_name(), any::<bool>())
             .prop_map(|(set, name, as_file)| Addition::Package { set, name, as_file }),

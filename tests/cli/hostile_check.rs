@@ -707,7 +707,7 @@ fn pathological_nix_is_skipped_not_a_crash_or_a_hang() {
         ),
         (
             "pkgs/custom/dotted.nix",
-            "long runs of `.`-joined names without a space, not parsed",
+            "long runs of operators or `.`-joined names without a space, not parsed",
         ),
         (
             "pkgs/custom/nested.nix",

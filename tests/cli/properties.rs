@@ -15,11 +15,17 @@ pub fn valid_name() -> impl Strategy<Value = String> {
     "[a-z_][a-z0-9_-]{0,10}".prop_filter("not a keyword", |n| !KEYWORDS.contains(&n.as_str()))
 }
 
+/// A host name: also NixOS's networking.hostName, so it starts and ends with a letter or digit.
+pub fn valid_host_name() -> impl Strategy<Value = String> {
+    "[a-z]([a-z0-9_-]{0,9}[a-z0-9])?"
+        .prop_filter("not a keyword", |n| !KEYWORDS.contains(&n.as_str()))
+}
+
 pub fn answers() -> impl Strategy<Value = AnswersFile> {
     (
         proptest::sample::subsequence(Platform::ALL.to_vec(), 1..=3),
-        proptest::collection::btree_set(valid_name(), 0..3),
-        proptest::collection::btree_set(valid_name(), 0..3),
+        proptest::collection::btree_set(valid_host_name(), 0..3),
+        proptest::collection::btree_set(valid_host_name(), 0..3),
         proptest::collection::btree_set(valid_name(), 0..3),
         proptest::sample::subsequence(
             cache_presets()

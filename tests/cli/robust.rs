@@ -334,8 +334,173 @@ fn a_busy_git_index_is_retried_then_reported_with_the_command_to_run() {
     assert!(stderr.contains("add -- home/bob/default.nix"), "{stderr}");
     // Once the other git is done, the run's own lock is gone too: the user's command works.
     std::fs::remove_file(repo.join(".git/index.lock")).unwrap();
-    git(
-        &repo,
-        &["add", "--intent-to-add", "--", "home/bob/default.nix"],
+    git(&repo, &["add", "--", "home/bob/default.nix"]);
+}
+
+#[test]
+fn host_names_nixos_would_refuse_are_refused() {
+    let (_scratch, repo) = new_repo(&[]);
+    let before = files(&repo);
+    let long = "a".repeat(64);
+    for name in ["_", "_a", "a-", "a_", long.as_str()] {
+        let output = nixscaffold(&repo)
+            .args(["add-host", &format!("nixos/{name}")])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains("not a valid host name"), "{name}: {stderr}");
+        let scratch = scratch();
+        let output = nixscaffold(scratch.path())
+            .args(["new", "repo", "--yes", "--no-git", "--host"])
+            .arg(format!("nixos/{name}"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "new --host nixos/{name}");
+        assert!(!scratch.path().join("repo").exists());
+    }
+    assert_eq!(files(&repo), before);
+    let longest = "a".repeat(63);
+    nixscaffold(&repo)
+        .args(["add-host", &format!("nixos/{longest}"), "--no-git"])
+        .assert()
+        .success();
+    nixscaffold(&repo)
+        .args(["add-host", "nixos/a_b", "--no-git"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn users_named_like_yaml_nulls_and_booleans_are_recorded_quoted_and_read_back() {
+    let (_scratch, repo) = new_repo(&[]);
+    for user in ["null", "yes", "true", "off", "y"] {
+        let output = nixscaffold(&repo)
+            .args(["add-user", user, "--no-git"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{user}: {output:?}");
+        assert!(
+            stdout.contains(&format!("Recorded {user} under `users`")),
+            "{stdout}"
+        );
+    }
+    let text = std::fs::read_to_string(repo.join(".nixscaffold.yaml")).unwrap();
+    for user in ["null", "yes", "true", "off", "y"] {
+        assert!(
+            text.contains(&format!("- \"{user}\"")),
+            "{user} quoted: {text}"
+        );
+    }
+    let users = recorded(&repo).users;
+    for user in ["null", "yes", "true", "off", "y"] {
+        assert!(users.contains(&user.to_string()), "{user}: {users:?}");
+    }
+    // Every later command still reads the file, and `new --config` rebuilds every home.
+    nixscaffold(&repo).arg("check").assert().success();
+    nixscaffold(&repo)
+        .args(["add-user", "after", "--no-git"])
+        .assert()
+        .success();
+    let rebuilt = repo.parent().unwrap().join("rebuilt");
+    nixscaffold(&repo)
+        .args(["new", "--yes", "--no-git", "--config", ".nixscaffold.yaml"])
+        .arg(&rebuilt)
+        .assert()
+        .success();
+    for user in ["null", "yes", "true", "off", "y", "after"] {
+        assert!(
+            rebuilt.join(format!("home/{user}/default.nix")).is_file(),
+            "{user}"
+        );
+    }
+}
+
+#[test]
+fn an_edited_answers_file_keeps_its_line_endings_mode_and_owner() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (_scratch, repo) = new_repo(&[]);
+    let path = repo.join(".nixscaffold.yaml");
+    let crlf = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace('\n', "\r\n");
+    std::fs::write(&path, &crlf).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    if root {
+        std::os::unix::fs::chown(&path, Some(4321), Some(4321)).unwrap();
+    }
+    let owner = std::fs::metadata(&path).unwrap().uid();
+    nixscaffold(&repo)
+        .args(["add-user", "bob", "--no-git"])
+        .assert()
+        .success();
+    nixscaffold(&repo)
+        .args(["add-host", "nixos/web", "--no-git"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("- bob\r\n") && text.contains("web"), "{text}");
+    assert!(
+        !text.replace("\r\n", "").contains('\n'),
+        "one line ending throughout: {text:?}"
     );
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    assert_eq!(
+        meta.uid(),
+        owner,
+        "a root-run add-user leaves the owner alone"
+    );
+}
+
+#[test]
+fn a_module_hundreds_of_directories_deep_costs_linear_file_system_calls() {
+    // 400, not the 1,000 of the report: a debug build formats the module's 400-segment option
+    // name slowly (in nixfmt), and 400 is enough to tell n from n² (160,000).
+    const DEPTH: usize = 400;
+    let (_scratch, repo) = new_repo(&[]);
+    let path = format!("nixos/{}leaf", "d/".repeat(DEPTH - 1));
+    let deepest = repo.join(format!("modules/nixos/{}leaf.nix", "d/".repeat(DEPTH - 1)));
+    let counts = repo.parent().unwrap().join("strace.txt");
+    // Counted, not timed: each new file used to re-inspect every directory from the root (at
+    // 1,000 deep, 505,508 statx). Without strace, the addition is still checked.
+    let strace = Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let mut command = if strace {
+        let mut command = Command::new("strace");
+        command
+            .args(["-f", "-c", "-o"])
+            .arg(&counts)
+            .arg(cargo_bin("nixscaffold"));
+        command
+    } else {
+        eprintln!("strace is not installed: the system calls are not counted");
+        Command::new(cargo_bin("nixscaffold"))
+    };
+    let output = command
+        .current_dir(&repo)
+        .args(["add-module", &path, "--no-git"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(deepest.is_file(), "{}", deepest.display());
+    if strace {
+        let table = std::fs::read_to_string(&counts).unwrap();
+        let calls = |name: &str| -> u64 {
+            table
+                .lines()
+                .filter(|line| line.split_whitespace().last() == Some(name))
+                .filter_map(|line| line.split_whitespace().nth(3)?.parse::<u64>().ok())
+                .sum()
+        };
+        let inspections = calls("statx") + calls("newfstatat") + calls("lstat") + calls("stat");
+        assert!(
+            inspections < 10 * DEPTH as u64,
+            "{inspections} inspections for {DEPTH} directories:\n{table}"
+        );
+    }
 }

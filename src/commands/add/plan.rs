@@ -364,6 +364,8 @@ impl Addition<'_> {
             return Ok(files);
         }
         let mut dir = self.scope.root.clone();
+        // Every new directory gets the same file: rendered once, however deep the path.
+        let mut auto_import = None;
         for segment in dirs {
             // A module file of the same name: `a.nix` and a directory `a/` would both be module `a`.
             let file_module = format!("{dir}/{segment}.nix");
@@ -383,11 +385,18 @@ impl Addition<'_> {
             match read_if_present(self.repo, &default)? {
                 Some(text) if self.auto_imports(&text) => {}
                 Some(text) => warn_unless_auto_import(&default, &text, warnings),
-                None => files.push(PlannedFile {
-                    path: default,
-                    contents: self.auto_import_text(context)?,
-                    ownership: Ownership::Managed,
-                }),
+                None => {
+                    let contents = match &auto_import {
+                        Some(contents) => String::clone(contents),
+                        None => self.auto_import_text(context)?,
+                    };
+                    auto_import = Some(contents.clone());
+                    files.push(PlannedFile {
+                        path: default,
+                        contents,
+                        ownership: Ownership::Managed,
+                    });
+                }
             }
         }
         Ok(files)

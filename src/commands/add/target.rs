@@ -7,7 +7,7 @@ use crate::answers::check_system;
 use crate::answers::record::Record;
 use crate::error::{Error, Result};
 use crate::layout::growth::Kind;
-use crate::names::check_attr_name;
+use crate::names::{check_attr_name, check_host_name};
 
 /// The argument, taken apart: the word before the slash, the path's segments, an `@SYSTEM`.
 #[derive(Debug)]
@@ -50,6 +50,16 @@ pub fn parse(kind: &Kind, raw: &OsStr) -> Result<Target> {
         None
     };
     check_segments(kind, text, &segments).map_err(usage)?;
+    if kind.system_suffix {
+        // A host: its name is also NixOS's networking.hostName.
+        if let Some(name) = segments.last() {
+            check_host_name(name).map_err(|why| {
+                usage(format!(
+                    "`{name}` in `{text}` is not a valid host name: {why}"
+                ))
+            })?;
+        }
+    }
     if let Some(system) = &system {
         check_system(system).map_err(usage)?;
     }
