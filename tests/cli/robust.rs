@@ -266,7 +266,7 @@ fn git_writes_to_the_repository_it_is_called_for_whatever_the_environment() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.contains(&format!(
-            "git index of {}",
+            "git repository {}",
             repo.canonicalize().unwrap().display()
         )),
         "{stdout}"
