@@ -1,6 +1,11 @@
 //! Any bytes as one `.nix` file (the first byte picks where it lies in the repository): `check`'s
 //! analysis (parse, import graph, every rule) and all three reports, never a panic; every finding
 //! has a position from 1, inside the file it names.
+//!
+//! Long runs of one character, which libFuzzer's short inputs never reach by themselves: when the
+//! first byte's high bit is set, bytes 1–3 are a character and a count (up to 4,194,240), and the
+//! text is the rest with that many copies of the character inserted in its middle. The parser
+//! guard must keep such a file linear (run with `-timeout=10` to catch a slow path).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -22,9 +27,23 @@ fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else {
         return;
     };
-    let path = PATHS[usize::from(pick) % PATHS.len()];
+    let path = PATHS[usize::from(pick & 0x7f) % PATHS.len()];
     // check skips a file that is not UTF-8; the lossy text still drives the parser with odd input.
-    let text = String::from_utf8_lossy(rest);
+    let text = match (pick & 0x80 != 0, rest) {
+        (true, [c, hi, lo, rest @ ..]) => {
+            let count = (usize::from(*hi) << 8 | usize::from(*lo)) * 64;
+            let rest = String::from_utf8_lossy(rest);
+            let middle = rest.len() / 2;
+            let middle = (0..=middle).rev().find(|i| rest.is_char_boundary(*i)).unwrap_or(0);
+            let run = char::from(*c & 0x7f).to_string().repeat(count);
+            format!("{}{run}{}", &rest[..middle], &rest[middle..])
+        }
+        _ => String::from_utf8_lossy(rest).into_owned(),
+    };
+    if nixscaffold::nix::within_parse_limits(&text).is_err() {
+        // What check does with such a file: skipped, with its reason; nothing else to try.
+        return;
+    }
     let repo = Repo::in_memory(&[(path, &text)]);
     let findings = repo.check();
     let lines = text.split('\n').count();
