@@ -4,6 +4,7 @@
 pub mod config;
 pub mod conventions;
 pub mod eval;
+pub mod git_files;
 pub mod graph;
 pub mod pattern;
 pub mod references;

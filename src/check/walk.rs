@@ -1,6 +1,7 @@
-//! The walk: every file and directory under the root, in parallel, never following a symbolic link
-//! (a link could lead out of the repository). Hidden entries (`.git`, `.direnv`) and what git
-//! ignores are left out, like a flake leaves them out; whatever is passed over is reported.
+//! The walk: the files a flake sees, never following a symbolic link (a link could lead out of the
+//! repository). In a git work tree, the files git shows ([`super::git_files`]); elsewhere every file
+//! under the root but `.git`, in parallel, as a flake from a plain directory copies them all.
+//! Whatever is passed over is reported.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -59,12 +60,69 @@ fn name_text(name: &std::ffi::OsStr) -> String {
 }
 
 pub fn walk(root: &Path) -> Listing {
+    let mut listing = match super::git_files::listed(root) {
+        Some(paths) => from_git(root, paths),
+        None => walk_everything(root),
+    };
+    // `.nixscaffold.yaml` is read (and a link there reported) on its own, before the walk.
+    listing
+        .skipped
+        .retain(|s| s.path != crate::answers::ANSWERS_FILE);
+    listing
+}
+
+/// The listing of the files git shows: each inspected (a tracked file may be gone from the disk, a
+/// submodule is a directory, a link is not followed), the directories taken from their paths.
+fn from_git(root: &Path, paths: Vec<PathBuf>) -> Listing {
+    let mut listing = Listing::default();
+    let mut dirs = std::collections::BTreeSet::new();
+    for path in paths {
+        let absolute = root.join(&path);
+        let rel = relative(root, &absolute);
+        let skip = |listing: &mut Listing, reason: String| {
+            listing.skipped.push(Skipped {
+                path: rel.clone(),
+                reason,
+            })
+        };
+        match std::fs::symlink_metadata(&absolute) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => skip(&mut listing, format!("unreadable: {e}")),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                skip(&mut listing, "symbolic link, not followed".into())
+            }
+            // A submodule: a flake does not see into it.
+            Ok(meta) if meta.is_dir() => continue,
+            Ok(meta) if meta.is_file() => {
+                if rel.ends_with(".nix") {
+                    listing.nix.push((rel.clone(), absolute.clone()));
+                }
+                listing.files.push(rel.clone());
+            }
+            Ok(_) => skip(&mut listing, "not a regular file, not read".into()),
+        }
+        for parent in path.ancestors().skip(1) {
+            if parent.as_os_str().is_empty() || !dirs.insert(parent.to_path_buf()) {
+                break;
+            }
+        }
+    }
+    listing.dirs = dirs.iter().map(|d| relative(root, &root.join(d))).collect();
+    listing.nix.sort();
+    listing.files.sort();
+    listing.dirs.sort();
+    listing.skipped.sort();
+    listing
+}
+
+/// Every file under `root` but `.git`: no ignore file applies outside git (a flake from a plain
+/// directory copies everything), hidden files included.
+fn walk_everything(root: &Path) -> Listing {
     let listing = Mutex::new(Listing::default());
     let walker = WalkBuilder::new(root)
         .follow_links(false)
-        .hidden(true)
-        .git_global(false)
-        .require_git(false)
+        .standard_filters(false)
+        .filter_entry(|entry| entry.depth() == 0 || entry.file_name() != ".git")
         .build_parallel();
     walker.run(|| {
         let listing = &listing;

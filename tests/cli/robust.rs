@@ -504,3 +504,106 @@ fn a_module_hundreds_of_directories_deep_costs_linear_file_system_calls() {
         );
     }
 }
+
+/// `check --format json` in `repo`: exit code, .nix files checked, findings' names.
+fn checked(repo: &Path) -> (i32, u64, Vec<String>) {
+    let run = crate::support::check(repo, &["--format", "json"]);
+    let json = crate::support::json_of(&run);
+    let names = crate::support::findings(&json)
+        .into_iter()
+        .map(|(name, file, _, _)| format!("{name} {file}"))
+        .collect();
+    (
+        run.code,
+        json["summary"]["files_checked"].as_u64().unwrap(),
+        names,
+    )
+}
+
+/// A repository made by `new`, in git, committed; and how many .nix files it has.
+fn committed_repo() -> (tempfile::TempDir, PathBuf, u64) {
+    let scratch = scratch();
+    nixscaffold(scratch.path())
+        .args(["new", "repo", "--yes"])
+        .assert()
+        .success();
+    let repo = scratch.path().join("repo");
+    git(
+        &repo,
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "new",
+        ],
+    );
+    let (code, count, findings) = checked(&repo);
+    assert_eq!((code, &findings), (0, &Vec::new()));
+    (scratch, repo, count)
+}
+
+#[test]
+fn check_ignores_a_gitignore_above_the_repository_as_git_does() {
+    let (scratch, repo, count) = committed_repo();
+    std::fs::write(scratch.path().join(".gitignore"), "*\n").unwrap();
+    assert_eq!(checked(&repo), (0, count, Vec::new()));
+}
+
+#[test]
+fn check_ignores_a_dot_ignore_file_which_git_does_not_read() {
+    let (_scratch, repo, count) = committed_repo();
+    std::fs::write(repo.join(".ignore"), "*.nix\nflake.nix\n").unwrap();
+    assert_eq!(checked(&repo), (0, count, Vec::new()));
+}
+
+#[test]
+fn check_sees_tracked_files_a_gitignore_pattern_matches() {
+    let (_scratch, repo, count) = committed_repo();
+    std::fs::write(repo.join(".gitignore"), "*.nix\nmodules/\n").unwrap();
+    assert_eq!(
+        checked(&repo),
+        (0, count, Vec::new()),
+        "every file is tracked"
+    );
+    // A new file the pattern matches is not shown by git, so not by check; forced in, it is.
+    let extra = repo.join("modules/nixos/extra.nix");
+    std::fs::write(&extra, "{ }\n").unwrap();
+    assert_eq!(
+        checked(&repo).1,
+        count,
+        "ignored and untracked: a flake does not see it"
+    );
+    git(&repo, &["add", "-f", "modules/nixos/extra.nix"]);
+    assert_eq!(checked(&repo).1, count + 1, "tracked despite the pattern");
+}
+
+#[test]
+fn check_sees_untracked_files_git_does_not_ignore() {
+    let (_scratch, repo, count) = committed_repo();
+    std::fs::write(repo.join("modules/nixos/new.nix"), "{ }\n").unwrap();
+    std::fs::write(repo.join(".gitignore"), "result*\n").unwrap();
+    std::fs::write(repo.join("result.nix"), "{ }\n").unwrap();
+    assert_eq!(
+        checked(&repo).1,
+        count + 1,
+        "new.nix counts, the ignored result.nix does not"
+    );
+}
+
+#[test]
+fn outside_git_check_reads_every_file_whatever_ignore_files_say() {
+    let (scratch, repo) = new_repo(&[]);
+    let (code, count, _) = checked(&repo);
+    assert_eq!(code, 0);
+    std::fs::write(scratch.path().join(".gitignore"), "*\n").unwrap();
+    std::fs::write(repo.join(".gitignore"), "modules/\n").unwrap();
+    std::fs::write(repo.join(".ignore"), "*.nix\n").unwrap();
+    assert_eq!(checked(&repo), (0, count, Vec::new()));
+    // Hidden files too: a flake from a plain directory copies them.
+    std::fs::create_dir(repo.join(".hidden")).unwrap();
+    std::fs::write(repo.join(".hidden/x.nix"), "{ }\n").unwrap();
+    assert_eq!(checked(&repo).1, count + 1);
+}
