@@ -135,7 +135,7 @@ pub fn run(args: &EvalArgs) -> Result<i32> {
         (Some(_), None) => report::Baseline::OtherEvaluators,
         (Some(_), Some(_)) => report::Baseline::Compared,
     };
-    let save = args.save_baseline && save_baseline(&dir, baseline, &nix.version, &rows, args)?;
+    let save = args.save_baseline && save_baseline(&dir, &nix.version, &rows, args)?;
     let run = Run {
         evaluator: &nix.version,
         baseline: state,
@@ -255,13 +255,7 @@ fn progress_label(configuration: &Configuration, outcome: &Outcome) -> String {
 
 /// Saves the measured figures as the baseline of `evaluator`, unless a configuration failed (a
 /// baseline with a hole would hide it). Returns whether it saved.
-fn save_baseline(
-    dir: &Path,
-    baseline: Option<Baseline>,
-    evaluator: &str,
-    rows: &[Row],
-    args: &EvalArgs,
-) -> Result<bool> {
+fn save_baseline(dir: &Path, evaluator: &str, rows: &[Row], args: &EvalArgs) -> Result<bool> {
     if rows.iter().any(|r| matches!(r.outcome, Outcome::Failed(_))) {
         tell!(
             "warning: {BASELINE_FILE} was not saved: a configuration failed to evaluate; fix it and \
@@ -273,7 +267,10 @@ fn save_baseline(
         .iter()
         .filter_map(|r| Some((r.configuration.id.clone(), r.measurement()?)))
         .collect();
-    let mut baseline = baseline.unwrap_or_default();
+    // Read, merged and written under the repository's lock, read again there: another run may
+    // have saved its evaluator's figures since this one started measuring.
+    let _lock = crate::lock::acquire(dir)?;
+    let mut baseline = Baseline::read(dir)?.unwrap_or_default();
     baseline.record(evaluator, &measured, args.attrs.is_empty());
     baseline.write(dir)?;
     Ok(true)
