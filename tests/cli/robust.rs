@@ -607,3 +607,77 @@ fn outside_git_check_reads_every_file_whatever_ignore_files_say() {
     std::fs::write(repo.join(".hidden/x.nix"), "{ }\n").unwrap();
     assert_eq!(checked(&repo).1, count + 1);
 }
+
+mod sizes {
+    //! What the fuzz targets reach by expanding their inputs (fuzz/fuzz_targets/check_file.rs and
+    //! answers_file.rs), as properties that run in every `cargo test`: long runs of one character
+    //! and large lists of hosts and users stay linear.
+
+    use std::fmt::Write as _;
+
+    use nixscaffold::answers::AnswersFile;
+    use nixscaffold::check::Repo;
+    use nixscaffold::generate::plan_new;
+    use nixscaffold::nix::within_parse_limits;
+    use nixscaffold::render::Renderer;
+    use proptest::prelude::*;
+
+    fn answers(count: usize, stem: &str, repeat: bool) -> String {
+        let mut text = String::from("platforms: [nixos, home]\nhosts:\n");
+        for i in 0..count {
+            let _ = writeln!(text, "- nixos/{stem}{i}");
+        }
+        text.push_str("users:\n");
+        for i in 0..count {
+            let _ = writeln!(text, "- {stem}{i}");
+        }
+        if repeat && count > 0 {
+            let _ = writeln!(text, "- {stem}0");
+        }
+        text
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_long_run_of_one_character_is_decided_quickly(
+            c in proptest::sample::select(b"-.+_a1 \t\n[{(\"'$/\\*#=;:@<>".to_vec()),
+            count in 1usize..3_000_000,
+            prefix in "[ -~]{0,20}",
+            suffix in "[ -~]{0,20}",
+        ) {
+            let text = format!("{prefix}{}{suffix}", char::from(c).to_string().repeat(count));
+            let started = std::time::Instant::now();
+            let verdict = within_parse_limits(&text);
+            prop_assert!(started.elapsed().as_secs() < 10, "{:?} for {count} {:?}", started.elapsed(), char::from(c));
+            if verdict.is_ok() && count < 20_000 {
+                // What check then does with it: never a panic.
+                let _ = Repo::in_memory(&[("modules/nixos/x.nix", &text)]).check();
+            }
+        }
+
+        #[test]
+        fn large_answers_resolve_in_linear_time(
+            count in 1usize..20_000,
+            stem in "[a-z][a-z0-9]{0,6}",
+            repeat in any::<bool>(),
+        ) {
+            let text = answers(count, &stem, repeat);
+            let file: AnswersFile = serde_saphyr::from_str(&text).unwrap();
+            let started = std::time::Instant::now();
+            let resolved = file.resolve("repo");
+            prop_assert!(started.elapsed().as_secs() < 10, "{:?} for {count}", started.elapsed());
+            match resolved {
+                Ok(answers) => {
+                    prop_assert!(!repeat);
+                    prop_assert_eq!(answers.users.len(), count);
+                    if count <= 150 {
+                        plan_new(&answers, &Renderer::new(None).unwrap()).unwrap();
+                    }
+                }
+                Err(message) => prop_assert!(repeat && message.contains("given twice"), "{}", message),
+            }
+        }
+    }
+}
