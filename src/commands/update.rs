@@ -18,6 +18,11 @@ use crate::{git, out, write};
 
 pub fn run(args: &UpdateArgs) -> Result<i32> {
     let repo = find_repo(args.repo.as_deref().or(args.dir.as_deref()))?;
+    // One writer at a time (see `lock`), from reading the answers to staging the result.
+    let writes_files = !(args.check || args.dry_run);
+    let _lock = writes_files
+        .then(|| crate::lock::acquire(&repo))
+        .transpose()?;
     let style = if args.reject {
         Conflicts::Reject
     } else {

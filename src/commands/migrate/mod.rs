@@ -28,6 +28,10 @@ use self::prepare::Migration;
 
 pub fn run(args: &MigrateArgs) -> Result<i32> {
     let repo = super::add::find_repo(args.dir.as_deref())?;
+    // One writer at a time (see `lock`), from reading the answers to staging the result.
+    let _lock = (!args.dry_run)
+        .then(|| crate::lock::acquire(&repo))
+        .transpose()?;
     let answers = Answers::read(&repo)?.ok_or_else(|| {
         Error::usage(format!(
             "{} has no {ANSWERS_FILE}, so its module trees and backend are unknown and nothing was \
