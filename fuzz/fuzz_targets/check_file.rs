@@ -55,6 +55,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let checked = repo.run();
     assert_eq!(checked.findings, findings);
+    let unresolved = repo.unresolved();
     let outcome = Outcome {
         root: ".".into(),
         adopted: repo.adopted(),
@@ -64,6 +65,7 @@ fuzz_target!(|data: &[u8]| {
         findings,
         distance: checked.distance,
         skipped: Vec::new(),
+        unresolved,
     };
     let _ = report::human(&outcome, true, true);
     let _ = report::human(&outcome, true, false);
