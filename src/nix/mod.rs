@@ -72,7 +72,8 @@ pub fn within_parse_limits(text: &str) -> std::result::Result<(), String> {
     // `-`, a digit) is counted as one, which bounds the lexer's cost from above. Linear.
     let (mut cost, mut run, mut tokens, mut in_name) = (0u64, 0u64, 0u64, false);
     for byte in text.bytes().chain([b' ']) {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-' | b'+') {
+        // `<` starts a search path (`<nixpkgs/lib>`), whose lookahead also runs over `<` and `/`.
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-' | b'+' | b'<' | b'/') {
             let continues =
                 in_name && (byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-'));
             run += 1;
@@ -272,7 +273,7 @@ mod tests {
         let dotted = format!("x: x{}", ".a".repeat(20_000));
         assert!(within_parse_limits(&dotted).unwrap_err().contains("runs"));
         // Each of these is one token per character, each looking ahead through the whole run.
-        for c in ['-', '.', '+', '1'] {
+        for c in ['-', '.', '+', '1', '<'] {
             let run = c.to_string().repeat(8_000_000);
             let started = std::time::Instant::now();
             assert!(
