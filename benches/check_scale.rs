@@ -46,9 +46,22 @@ fn write(root: &Path, path: &str, text: &str) {
     std::fs::write(path, text).expect("write file");
 }
 
+/// The helper library as `new` writes it (the template holds handlebars, so it is rendered).
+fn rendered_lib() -> String {
+    let answers = nixscaffold::answers::AnswersFile::default()
+        .resolve("bench")
+        .expect("default answers");
+    let renderer = nixscaffold::render::Renderer::new(None).expect("templates");
+    nixscaffold::generate::plan_new(&answers, &renderer)
+        .expect("a plan")
+        .into_iter()
+        .find(|file| file.path == "lib/default.nix")
+        .expect("lib/default.nix is part of the shape")
+        .contents
+}
+
 fn generate(root: &Path, files: usize) {
-    let lib = include_str!("../templates/lib/default.nix");
-    write(root, "lib/default.nix", lib);
+    write(root, "lib/default.nix", &rendered_lib());
     write(
         root,
         "flake.nix",
