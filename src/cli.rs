@@ -1,6 +1,7 @@
 //! The command line, defined once: help, completions and the README's reference come from here.
 
 use std::ffi::OsString;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -71,8 +72,8 @@ pub enum Command {
     #[command(after_help = ADOPT_HELP)]
     Adopt(AdoptArgs),
     /// Measure what evaluating each configuration costs, and gate it on budgets
-    #[command(after_help = crate::commands::eval::HELP)]
-    Eval(crate::commands::eval::EvalArgs),
+    #[command(after_help = EVAL_HELP)]
+    Eval(EvalArgs),
     /// Carry this version's template improvements into a repository an older version made
     #[command(after_help = UPDATE_HELP)]
     Update(UpdateArgs),
@@ -607,4 +608,76 @@ pub struct AddPackageArgs {
     pub layout: LayoutArgs,
     #[command(flatten)]
     pub add: AddArgs,
+}
+
+pub const EVAL_HELP: &str = "\
+What it measures:
+  Each configuration's whole system is evaluated with your own `nix`, one `nix eval` process per
+  configuration: nixosConfigurations.*.config.system.build.toplevel.drvPath, darwinConfigurations.*
+  .system.drvPath and homeConfigurations.*.activationPackage.drvPath. Nix's own statistics
+  (NIX_SHOW_STATS) give the figures: cpu (seconds), function-calls, primop-calls, thunks, values,
+  sets, envs, list-elements, lookups, bytes (allocated) and gc-heap. Call counts per source position
+  (NIX_COUNT_CALLS) are folded by file: the report names the repository's own files that cost the
+  most, and which of them grew.
+
+Baseline and budgets:
+  --save-baseline writes the figures to .nixscaffold-eval.json (commit it), one entry per Nix
+  version (`nix --version`), since counts differ between evaluators. A later run with the same
+  Nix compares with it and exits 1 when a figure grew over its budget. Budgets, in .nixscaffold.yaml:
+    eval:
+      budgets: { thunks: \"+5%\", function-calls: \"+5%\", cpu: \"+20%\" }
+      configurations:
+        nixosConfigurations.big: { thunks: \"+10%\", bytes: off }
+  A budget is +N%, +N (in the figure's unit; seconds for cpu) or off. Defaults: +5% for every
+  count, +10% for bytes; cpu and gc-heap are off (time is noisy: gate it with --repeat 5; the
+  heap grows in steps). Counts are deterministic and compared exactly.
+
+Examples:
+  nixscaffold eval                                   # measure, compare with the baseline
+  nixscaffold eval --save-baseline                   # accept today's figures
+  nixscaffold eval --attr nixosConfigurations.laptop --repeat 5
+  nixscaffold eval --format github -- --override-input nixpkgs github:NixOS/nixpkgs/nixos-unstable
+
+Exit codes:
+  0  measured; every configuration within its budgets (or no baseline yet, or --save-baseline)
+  1  a configuration grew over a budget
+  2  a configuration failed to evaluate (the others are still measured), `nix` is missing, or a
+     usage or I/O error";
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The repository [default: found upwards from here, as for --repo]
+    pub dir: Option<PathBuf>,
+
+    /// The repository, as DIR [default: upwards from the current directory, the nearest directory
+    /// with a flake.nix and a .nixscaffold.yaml, else the outermost one with a flake.nix inside the
+    /// git work tree, else the nearest flake.nix]
+    #[arg(long, short = 'C', value_name = "REPO", conflicts_with = "dir")]
+    pub repo: Option<PathBuf>,
+
+    /// Measure this flake attribute instead of every configuration; repeatable. A configuration's
+    /// name (e.g. nixosConfigurations.laptop) measures its whole system
+    #[arg(long = "attr", value_name = "ATTR")]
+    pub attrs: Vec<String>,
+
+    /// How many `nix eval` processes run at once [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// Evaluate each configuration N times and take the median CPU time (counts do not vary)
+    #[arg(long, value_name = "N", default_value = "1")]
+    pub repeat: NonZeroUsize,
+
+    /// Save the figures as the baseline of this Nix version in .nixscaffold-eval.json
+    #[arg(long)]
+    pub save_baseline: bool,
+
+    /// Output format: human (a table), json (schema in docs/eval-schema.json) or github
+    /// (workflow annotations on the configurations over budget)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+
+    /// Arguments for every `nix` call, after `--` (e.g. -- --override-input nixpkgs ../nixpkgs)
+    #[arg(last = true, value_name = "NIX ARGS")]
+    pub nix_args: Vec<OsString>,
 }
